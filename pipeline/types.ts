@@ -53,3 +53,53 @@ export function fromRows(rows: ArrayLike<number>[], columns?: string[]): Matrix 
 export function row(m: Matrix, i: number): Float64Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }
+
+import type pl from "nodejs-polars";
+
+/**
+ * The canonical tables after ingest (see DESIGN.md, "Canonical tables"). Only `customers` is
+ * required. Column types after ingest:
+ * - customers: customer_id str (unique), signup_date date (optional), any attribute columns
+ *   (numeric f64 or categorical str);
+ * - orders (one row per order line; order_id may repeat): customer_id str, order_id str,
+ *   ts datetime[ms], category str?, amount f64 (paid, after discount), quantity f64?,
+ *   discount f64? (fraction of list price, 0..1), promo bool?, channel str?;
+ * - events (browsing): customer_id str, ts datetime[ms], event_type str (view, search, cart,
+ *   wishlist…), category str?;
+ * - social: customer_id str, ts datetime[ms], kind str (like, share, comment, follow…),
+ *   target str?, new_product bool?;
+ * - texts: customer_id str, ts datetime[ms]?, source str (review, post, support), text str,
+ *   rating f64?, language str? ("en", "zh"…).
+ */
+export interface Tables {
+  customers: pl.DataFrame;
+  orders?: pl.DataFrame;
+  events?: pl.DataFrame;
+  social?: pl.DataFrame;
+  texts?: pl.DataFrame;
+}
+
+/** The families features belong to; importance and personas speak about them by group. */
+export type FeatureGroup =
+  | "purchase"
+  | "preference"
+  | "price"
+  | "browsing"
+  | "social"
+  | "attribute"
+  | "text";
+
+/** What a feature means, so importance tables and personas can speak about it. */
+export interface FeatureMeta {
+  name: string;
+  /** Plain-language description, e.g. "Orders placed in the observation window". */
+  description: string;
+  /** Unit, e.g. "orders", "days", "currency", "share", "count per month". */
+  unit: string;
+  group: FeatureGroup;
+  kind: "numeric" | "categorical";
+  /** Money and count features with a long right tail: the matrix applies log1p to them. */
+  heavyTailed?: boolean;
+  /** Why a value can be null (e.g. "no orders"), when it can. */
+  nullReason?: string;
+}
