@@ -1,0 +1,213 @@
+/**
+ * Feature families from the activity tables: browsing (events) and social interactions.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import type { FeatureMeta } from "./types.ts";
+import {
+  DAY_MS,
+  epochMs,
+  type FamilyResult,
+  levelNames,
+  meta,
+  rankLevels,
+  ratio,
+  requireColumns,
+} from "./_features_util.ts";
+
+/** Settings the browsing family needs from the features options. */
+export interface EventsSettings {
+  topEventTypes: number;
+  viewEvent: string;
+  cartEvent: string;
+  abandonmentDays: number;
+}
+
+/**
+ * Event counts by type (totals over the data), browse breadth, and cart abandonment: the share
+ * of cart events not followed by an order line of the same customer and category (any category
+ * when either table has none) within `abandonmentDays`. Carts without a category never match.
+ * Also returns the internal `__views` count that browse_conversion divides by.
+ */
+export function eventsFamily(
+  events: pl.DataFrame,
+  orders: pl.DataFrame | undefined,
+  s: EventsSettings,
+): FamilyResult {
+  requireColumns("events", events, ["customer_id", "ts", "event_type"]);
+  const hasCat = events.columns.includes("category");
+  const lf = events.lazy().select(
+    pl.col("customer_id").cast(pl.Utf8),
+    epochMs("ts", events.getColumn("ts").dtype).alias("__t"),
+    pl.col("event_type").cast(pl.Utf8),
+    ...(hasCat ? [pl.col("category").cast(pl.Utf8)] : []),
+  );
+  const types = rankLevels(lf, "event_type", pl.len());
+  const top = types.slice(0, s.topEventTypes);
+  const names = levelNames(top);
+  const other = types.length > top.length || events.getColumn("event_type").nullCount() > 0;
+  const keys = [...top.map((t) => names.get(t)!), ...(other ? ["other"] : [])];
+  const type = pl.col("event_type");
+
+  const agg: pl.Expr[] = [
+    ...top.map((t) => type.eq(pl.lit(t)).sum().cast(pl.Float64).alias(`events_${names.get(t)}`)),
+    ...(other
+      ? [type.isIn(top).not().or(type.isNull()).sum().cast(pl.Float64).alias("events_other")]
+      : []),
+    type.eq(pl.lit(s.viewEvent)).sum().cast(pl.Float64).alias("__views"),
+    pl.col("__t").min().alias("__first_events"),
+    ...(hasCat
+      ? [pl.col("category").dropNulls().nUnique().cast(pl.Float64).alias("browse_breadth")]
+      : []),
+  ];
+  let frame = lf.groupBy("customer_id").agg(...agg);
+  const m: FeatureMeta[] = keys.map((k) => {
+    const level = k === "other" ? "other types" : `type '${top.find((t) => names.get(t) === k)}'`;
+    return meta(`events_${k}`, "browsing", "events", `Browsing events of ${level} (total)`, {
+      heavyTailed: true,
+    });
+  });
+  const zeroFill = [...keys.map((k) => `events_${k}`), "__views"];
+  if (hasCat) {
+    m.push(
+      meta("browse_breadth", "browsing", "categories", "Distinct categories browsed"),
+    );
+    zeroFill.push("browse_breadth");
+  }
+
+  if (orders && types.includes(s.cartEvent)) {
+    const byCat = hasCat && orders.columns.includes("category");
+    const carts = lf.filter(type.eq(pl.lit(s.cartEvent))).select(
+      "customer_id",
+      "__t",
+      ...(byCat ? ["category"] : []),
+    ).sort("__t");
+    const bought = orders.lazy().select(
+      pl.col("customer_id").cast(pl.Utf8),
+      epochMs("ts", orders.getColumn("ts").dtype).alias("__ot"),
+      ...(byCat ? [pl.col("category").cast(pl.Utf8)] : []),
+    ).sort("__ot");
+    const by = byCat ? ["customer_id", "category"] : ["customer_id"];
+    const abandoned = carts.joinAsof(bought, {
+      leftOn: "__t",
+      rightOn: "__ot",
+      by,
+      strategy: "forward",
+      tolerance: s.abandonmentDays * DAY_MS,
+      checkSortedness: false,
+    }).groupBy("customer_id").agg(
+      pl.len().cast(pl.Float64).alias("__carts"),
+      pl.col("__ot").isNull().sum().cast(pl.Float64).alias("__abandoned"),
+    ).select(
+      pl.col("customer_id"),
+      ratio(pl.col("__abandoned"), pl.col("__carts")).alias("cart_abandonment"),
+    );
+    frame = frame.join(abandoned, { on: "customer_id", how: "left" });
+    m.push(
+      meta(
+        "cart_abandonment",
+        "browsing",
+        "share",
+        `Share of '${s.cartEvent}' events not followed by an order ${
+          byCat ? "in the same category " : ""
+        }within ${s.abandonmentDays} days`,
+        { nullReason: "no cart events" },
+      ),
+    );
+  }
+  return { frame, meta: m, zeroFill, internal: ["__first_events", "__views"], warnings: [] };
+}
+
+/** Distinct calendar months (UTC) in which a customer has any timestamped row. */
+export function activeMonths(tables: pl.DataFrame[]): pl.LazyDataFrame {
+  const parts = tables.map((df) =>
+    df.lazy().select(
+      pl.col("customer_id").cast(pl.Utf8),
+      pl.col("ts").cast(pl.Datetime("ms")).dt.year().cast(pl.Int32).mul(12).add(
+        pl.col("ts").cast(pl.Datetime("ms")).dt.month().cast(pl.Int32),
+      ).alias("__month"),
+    ).unique()
+  );
+  const all = parts.length === 1 ? parts[0] : pl.concat(parts);
+  return all.groupBy("customer_id").agg(
+    pl.col("__month").nUnique().cast(pl.Float64).alias("__active_months"),
+  );
+}
+
+/**
+ * Social interactions by kind per active month (months with any order, event or interaction),
+ * and the share of interactions on new products.
+ */
+export function socialFamily(
+  social: pl.DataFrame,
+  months: pl.LazyDataFrame,
+  topKinds: number,
+): FamilyResult {
+  requireColumns("social", social, ["customer_id", "ts", "kind"]);
+  const hasNew = social.columns.includes("new_product");
+  const lf = social.lazy().select(
+    pl.col("customer_id").cast(pl.Utf8),
+    epochMs("ts", social.getColumn("ts").dtype).alias("__t"),
+    pl.col("kind").cast(pl.Utf8),
+    ...(hasNew ? [pl.col("new_product").cast(pl.Float64)] : []),
+  );
+  const kinds = rankLevels(lf, "kind", pl.len());
+  const top = kinds.slice(0, topKinds);
+  const names = levelNames(top);
+  const other = kinds.length > top.length || social.getColumn("kind").nullCount() > 0;
+  const keys = [...top.map((t) => names.get(t)!), ...(other ? ["other"] : [])];
+  const kind = pl.col("kind");
+  const counts = lf.groupBy("customer_id").agg(
+    ...top.map((t) => kind.eq(pl.lit(t)).sum().cast(pl.Float64).alias(`__n_${names.get(t)}`)),
+    ...(other
+      ? [kind.isIn(top).not().or(kind.isNull()).sum().cast(pl.Float64).alias("__n_other")]
+      : []),
+    pl.col("__t").min().alias("__first_social"),
+    ...(hasNew
+      ? [
+        pl.col("new_product").sum().alias("__new"),
+        pl.col("new_product").count().alias("__new_n"),
+      ]
+      : []),
+  );
+  const frame = counts.join(months, { on: "customer_id", how: "left" }).select(
+    pl.col("customer_id"),
+    pl.col("__first_social"),
+    ...keys.map((k) =>
+      ratio(pl.col(`__n_${k}`), pl.col("__active_months")).alias(`social_${k}_per_month`)
+    ),
+    ...(hasNew
+      ? [ratio(pl.col("__new"), pl.col("__new_n")).alias("social_new_product_share")]
+      : []),
+  );
+  const m: FeatureMeta[] = keys.map((k) => {
+    const level = k === "other" ? "other kinds" : `kind '${top.find((t) => names.get(t) === k)}'`;
+    return meta(
+      `social_${k}_per_month`,
+      "social",
+      "count per month",
+      `Social interactions of ${level} per active month`,
+      { heavyTailed: true },
+    );
+  });
+  if (hasNew) {
+    m.push(
+      meta(
+        "social_new_product_share",
+        "social",
+        "share",
+        "Share of social interactions on new products",
+        { nullReason: "no social interactions" },
+      ),
+    );
+  }
+  return {
+    frame,
+    meta: m,
+    zeroFill: keys.map((k) => `social_${k}_per_month`),
+    internal: ["__first_social"],
+    warnings: [],
+  };
+}

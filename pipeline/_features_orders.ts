@@ -1,0 +1,294 @@
+/**
+ * Feature families computed from the orders table: purchase (RFM, basket, intervals), preference
+ * (category and channel mix) and price (discounts, promotions, price level).
+ *
+ * Order lines are first rolled up to orders (customer_id, order_id), then to customers; spend by
+ * category comes from a second roll-up by (customer_id, category). Everything stays lazy.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import type { FeatureMeta } from "./types.ts";
+import {
+  DAY_MS,
+  epochMs,
+  type FamilyResult,
+  levelNames,
+  meta,
+  nullF64,
+  rankLevels,
+  ratio,
+  requireColumns,
+} from "./_features_util.ts";
+
+/** Settings the orders families need from the features options. */
+export interface OrdersSettings {
+  refMs: number;
+  topCategories: number;
+  topChannels: number;
+}
+
+const NO_ORDERS = "no orders";
+
+/** Builds the purchase, preference and price features of every customer with at least one order. */
+export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyResult {
+  requireColumns("orders", orders, ["customer_id", "order_id", "ts", "amount"]);
+  const has = (c: string) => orders.columns.includes(c);
+  const hasCat = has("category"), hasQty = has("quantity"), hasDisc = has("discount");
+  const hasPromo = has("promo"), hasChannel = has("channel");
+
+  const unit = hasQty
+    ? pl.when(pl.col("quantity").gt(0)).then(pl.col("amount").div(pl.col("quantity")))
+      .otherwise(pl.col("amount"))
+    : pl.col("amount");
+  const lines = orders.lazy().select(
+    pl.col("customer_id").cast(pl.Utf8),
+    pl.col("order_id").cast(pl.Utf8),
+    epochMs("ts", orders.getColumn("ts").dtype).alias("__t"),
+    pl.col("amount").cast(pl.Float64),
+    unit.cast(pl.Float64).alias("__unit"),
+    ...(hasQty ? [pl.col("quantity").cast(pl.Float64).fillNull(1).alias("__items")] : []),
+    ...(hasCat ? [pl.col("category").cast(pl.Utf8)] : []),
+    ...(hasDisc ? [pl.col("discount").cast(pl.Float64)] : []),
+    ...(hasPromo ? [pl.col("promo").cast(pl.Bool)] : []),
+    ...(hasChannel ? [pl.col("channel").cast(pl.Utf8)] : []),
+  );
+
+  // Small eager look-ups: which categories and channels get their own column, and the median
+  // unit price per category that price_ratio_mean compares against.
+  const cats = hasCat ? rankLevels(lines, "category", pl.col("amount").sum()) : [];
+  const channels = hasChannel ? rankLevels(lines, "channel", pl.col("order_id").nUnique()) : [];
+  const topCats = cats.slice(0, s.topCategories), topChannels = channels.slice(0, s.topChannels);
+  const catNames = levelNames(topCats), channelNames = levelNames(topChannels);
+  // Lines without a category count as "other", so the spend shares add up to 1.
+  const catOther = cats.length > topCats.length ||
+    (hasCat && orders.getColumn("category").nullCount() > 0);
+  const channelOther = channels.length > topChannels.length;
+
+  const medians = hasCat
+    ? lines.groupBy("category").agg(pl.col("__unit").median().alias("__median"))
+    : lines.select(pl.col("__unit").median().alias("__median"));
+  const priced = hasCat
+    ? lines.join(medians, { on: "category", how: "left" })
+    : lines.join(medians, { how: "cross" });
+  const withRatio = priced.withColumns(
+    ratio(pl.col("__unit"), pl.col("__median")).alias("__ratio"),
+  );
+
+  const inTop = (c: string) => pl.col("category").eq(pl.lit(c));
+  const isOther = pl.col("category").isIn(topCats).not().or(pl.col("category").isNull());
+  const orderAgg = [
+    pl.col("__t").min().alias("__t"),
+    pl.col("amount").sum().alias("amount"),
+    (hasQty ? pl.col("__items").sum() : pl.len().cast(pl.Float64)).alias("__items"),
+    pl.col("__ratio").sum().alias("__ratio_sum"),
+    pl.col("__ratio").count().alias("__ratio_n"),
+    ...(hasDisc
+      ? [
+        pl.col("discount").gt(0).any().cast(pl.Float64).alias("__disc_any"),
+        pl.col("discount").sum().alias("__disc_sum"),
+        pl.col("discount").count().alias("__disc_n"),
+      ]
+      : []),
+    ...(hasPromo ? [pl.col("amount").filter(pl.col("promo")).sum().alias("__promo")] : []),
+    ...(hasChannel ? [pl.col("channel").dropNulls().first().alias("channel")] : []),
+    ...topCats.map((c) => inTop(c).any().cast(pl.Float64).alias(`__has_${catNames.get(c)}`)),
+    ...(catOther ? [isOther.any().cast(pl.Float64).alias("__has_other")] : []),
+  ];
+  const perOrder = withRatio.groupBy(["customer_id", "order_id"]).agg(...orderAgg);
+
+  const catKeys = [...topCats.map((c) => catNames.get(c)!), ...(catOther ? ["other"] : [])];
+  const chKeys = [
+    ...topChannels.map((c) => channelNames.get(c)!),
+    ...(channelOther ? ["other"] : []),
+  ];
+  const sumOf = (c: string) => pl.col(c).sum().alias(c);
+  const perCustomer = perOrder.groupBy("customer_id").agg(
+    pl.len().cast(pl.Float64).alias("frequency"),
+    pl.col("amount").sum().alias("monetary_total"),
+    pl.col("__items").sum().alias("__items"),
+    pl.col("__t").max().alias("__last"),
+    pl.col("__t").min().alias("__first_orders"),
+    pl.col("__t").sort().diff(1, "ignore").std().alias("__gap_sd"),
+    sumOf("__ratio_sum"),
+    sumOf("__ratio_n"),
+    ...(hasDisc ? [sumOf("__disc_any"), sumOf("__disc_sum"), sumOf("__disc_n")] : []),
+    ...(hasPromo ? [sumOf("__promo")] : []),
+    ...(hasChannel
+      ? [
+        pl.col("channel").count().alias("__ch_known"),
+        ...topChannels.map((c) =>
+          pl.col("channel").eq(pl.lit(c)).sum().alias(`__ch_${channelNames.get(c)}`)
+        ),
+        ...(channelOther
+          ? [pl.col("channel").isIn(topChannels).not().sum().alias("__ch_other")]
+          : []),
+      ]
+      : []),
+    ...catKeys.map((k) => sumOf(`__has_${k}`)),
+  );
+
+  const freq = pl.col("frequency");
+  const gapMean = pl.col("__last").sub(pl.col("__first_orders")).div(freq.sub(1));
+  const cols: pl.Expr[] = [
+    pl.col("customer_id"),
+    pl.lit(s.refMs).sub(pl.col("__last")).div(DAY_MS).alias("recency_days"),
+    freq,
+    pl.col("monetary_total"),
+    ratio(pl.col("monetary_total"), freq).alias("monetary_mean"),
+    ratio(pl.col("__items"), freq).alias("basket_size"),
+    pl.when(freq.gt(1)).then(gapMean.div(DAY_MS)).otherwise(nullF64()).alias("interval_mean_days"),
+    pl.when(freq.gt(2)).then(ratio(pl.col("__gap_sd"), gapMean)).otherwise(nullF64()).alias(
+      "interval_cv",
+    ),
+    pl.col("__first_orders"),
+    ratio(pl.col("__ratio_sum"), pl.col("__ratio_n")).alias("price_ratio_mean"),
+  ];
+  const m: FeatureMeta[] = [
+    meta("recency_days", "purchase", "days", "Days from the last order to the reference date", {
+      nullReason: NO_ORDERS,
+    }),
+    meta("frequency", "purchase", "orders", "Distinct orders placed", { heavyTailed: true }),
+    meta("monetary_total", "purchase", "currency", "Total amount paid over all orders", {
+      heavyTailed: true,
+    }),
+    meta("monetary_mean", "purchase", "currency", "Mean amount paid per order", {
+      heavyTailed: true,
+      nullReason: NO_ORDERS,
+    }),
+    meta("basket_size", "purchase", "items per order", "Mean items per order", {
+      heavyTailed: true,
+      nullReason: NO_ORDERS,
+    }),
+    meta("interval_mean_days", "purchase", "days", "Mean gap between consecutive orders", {
+      heavyTailed: true,
+      nullReason: "fewer than two orders",
+    }),
+    meta(
+      "interval_cv",
+      "purchase",
+      "ratio",
+      "Irregularity of ordering: standard deviation (n-1) of the gaps between orders over their mean",
+      { nullReason: "fewer than three orders, or all orders at the same time" },
+    ),
+    meta(
+      "price_ratio_mean",
+      "price",
+      "ratio",
+      hasCat
+        ? "Mean unit price paid relative to the median unit price of the same category"
+        : "Mean unit price paid relative to the median unit price of all order lines",
+      { nullReason: NO_ORDERS },
+    ),
+  ];
+  if (hasDisc) {
+    cols.push(
+      ratio(pl.col("__disc_any"), freq).alias("discount_order_share"),
+      ratio(pl.col("__disc_sum"), pl.col("__disc_n")).alias("discount_mean"),
+    );
+    m.push(
+      meta("discount_order_share", "price", "share", "Share of orders with a discount", {
+        nullReason: NO_ORDERS,
+      }),
+      meta("discount_mean", "price", "fraction", "Mean discount over order lines", {
+        nullReason: "no orders with a known discount",
+      }),
+    );
+  }
+  if (hasPromo) {
+    cols.push(
+      pl.col("__promo").alias("promo_spend"),
+      ratio(pl.col("__promo"), pl.col("monetary_total")).alias("promo_spend_share"),
+    );
+    m.push(
+      meta("promo_spend", "price", "currency", "Amount paid on promoted order lines", {
+        heavyTailed: true,
+      }),
+      meta("promo_spend_share", "price", "share", "Share of spend on promoted order lines", {
+        nullReason: "no spend",
+      }),
+    );
+  }
+  for (const k of chKeys) {
+    const level = k === "other"
+      ? "other channels"
+      : topChannels.find((c) => channelNames.get(c) === k);
+    cols.push(ratio(pl.col(`__ch_${k}`), pl.col("__ch_known")).alias(`channel_share_${k}`));
+    m.push(
+      meta(`channel_share_${k}`, "preference", "share", `Share of orders placed via ${level}`, {
+        nullReason: "no orders with a known channel",
+      }),
+    );
+  }
+  for (const k of catKeys) {
+    const level = k === "other" ? "other categories" : topCats.find((c) => catNames.get(c) === k);
+    cols.push(ratio(pl.col(`__has_${k}`), freq).alias(`order_share_${k}`));
+    m.push(
+      meta(`order_share_${k}`, "preference", "share", `Share of orders that include ${level}`, {
+        nullReason: NO_ORDERS,
+      }),
+    );
+  }
+  let frame = perCustomer.select(...cols);
+
+  if (hasCat) {
+    const { frame: spend, meta: spendMeta } = categorySpend(lines, topCats, catNames, catOther);
+    frame = frame.join(spend, { on: "customer_id", how: "left" });
+    m.push(...spendMeta);
+  }
+  const zeroFill = ["frequency", "monetary_total", ...(hasPromo ? ["promo_spend"] : [])];
+  return { frame, meta: m, zeroFill, internal: ["__first_orders"], warnings: [] };
+}
+
+/** Spend share per top category and the Shannon entropy of spend over all categories. */
+function categorySpend(
+  lines: pl.LazyDataFrame,
+  topCats: string[],
+  names: Map<string, string>,
+  other: boolean,
+): { frame: pl.LazyDataFrame; meta: FeatureMeta[] } {
+  const byCat = lines.groupBy(["customer_id", "category"]).agg(
+    pl.col("amount").sum().alias("__spend"),
+  );
+  const spend = pl.col("__spend");
+  const positive = spend.filter(spend.gt(0));
+  const exprs = [
+    ...topCats.map((c) =>
+      spend.filter(pl.col("category").eq(pl.lit(c))).sum().alias(`__sp_${names.get(c)}`)
+    ),
+    ...(other
+      ? [
+        spend.filter(pl.col("category").isIn(topCats).not().or(pl.col("category").isNull()))
+          .sum().alias("__sp_other"),
+      ]
+      : []),
+    spend.sum().alias("__sp_total"),
+    positive.sum().alias("__sp_positive"),
+    positive.entropy(2, true).alias("__entropy"),
+  ];
+  const keys = [...topCats.map((c) => names.get(c)!), ...(other ? ["other"] : [])];
+  const frame = byCat.groupBy("customer_id").agg(...exprs).select(
+    pl.col("customer_id"),
+    ...keys.map((k) => ratio(pl.col(`__sp_${k}`), pl.col("__sp_total")).alias(`spend_share_${k}`)),
+    pl.when(pl.col("__sp_positive").gt(0)).then(pl.col("__entropy")).otherwise(nullF64()).alias(
+      "category_entropy",
+    ),
+  );
+  const m = keys.map((k) => {
+    const level = k === "other" ? "other categories" : topCats.find((c) => names.get(c) === k);
+    return meta(`spend_share_${k}`, "preference", "share", `Share of spend on ${level}`, {
+      nullReason: "no spend",
+    });
+  });
+  m.push(
+    meta(
+      "category_entropy",
+      "preference",
+      "bits",
+      "Diversity of spend across categories (Shannon entropy of spend shares)",
+      { nullReason: "no spend" },
+    ),
+  );
+  return { frame, meta: m };
+}

@@ -1,0 +1,124 @@
+/**
+ * Small helpers shared by the feature families: column naming, null-safe ratios, level ranking.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import type { FeatureGroup, FeatureMeta, StageWarning } from "./types.ts";
+
+export const DAY_MS = 86_400_000;
+
+/** What one feature family adds: a lazy frame keyed by customer_id plus the meta of its columns. */
+export interface FamilyResult {
+  frame: pl.LazyDataFrame;
+  meta: FeatureMeta[];
+  /** Columns that mean "how many" and are 0 (not null) for a customer absent from the frame. */
+  zeroFill: string[];
+  /** Internal helper columns (first activity…) that features.ts consumes and drops. */
+  internal: string[];
+  warnings: StageWarning[];
+}
+
+/** Lower-case snake_case safe for a column name: "Home & Garden" → "home_garden". */
+export function sanitize(name: string): string {
+  const s = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(
+    /^_+|_+$/g,
+    "",
+  );
+  return s === "" ? "x" : s;
+}
+
+/**
+ * Maps each level to a distinct sanitized suffix; levels that sanitize alike get "_2", "_3"…
+ * in the order given, so the mapping is deterministic. "other" is reserved for the rest.
+ */
+export function levelNames(levels: string[]): Map<string, string> {
+  const used = new Set<string>(["other"]);
+  const out = new Map<string, string>();
+  for (const level of levels) {
+    const base = sanitize(level);
+    let name = base;
+    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
+    used.add(name);
+    out.set(level, name);
+  }
+  return out;
+}
+
+/** A typed null of Float64, for values that are undefined for a customer. */
+export function nullF64(): pl.Expr {
+  return pl.lit(null).cast(pl.Float64);
+}
+
+/** `num / den` when `den > 0`, else null: never NaN or Infinity. */
+export function ratio(num: pl.Expr, den: pl.Expr): pl.Expr {
+  return pl.when(den.gt(0)).then(num.cast(pl.Float64).div(den.cast(pl.Float64))).otherwise(
+    nullF64(),
+  );
+}
+
+/** Milliseconds since the epoch of a date or datetime column, as Float64. */
+export function epochMs(column: string, dtype: pl.DataType): pl.Expr {
+  const e = pl.col(column);
+  if (dtype.equals(pl.Date)) return e.cast(pl.Int32).cast(pl.Float64).mul(DAY_MS);
+  return e.cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64);
+}
+
+/** True for Polars date and datetime types. */
+export function isTemporal(dtype: pl.DataType): boolean {
+  return dtype.equals(pl.Date) || String(dtype).startsWith("DataType(Datetime");
+}
+
+/** True for the integer and float types. */
+export function isNumeric(dtype: pl.DataType): boolean {
+  return /^DataType\((U?Int\d+|Float\d+)\)$/.test(String(dtype));
+}
+
+/** True for string and categorical columns. */
+export function isText(dtype: pl.DataType): boolean {
+  return /^DataType\((String|Utf8|Categorical.*|Enum.*)\)$/.test(String(dtype));
+}
+
+/** True for Polars booleans. */
+export function isBool(dtype: pl.DataType): boolean {
+  return dtype.equals(pl.Bool);
+}
+
+/**
+ * Counts rows per level of `column` weighted by `weight` (an expression), and ranks the levels,
+ * largest first, ties broken by name so the order never depends on hashing.
+ */
+export function rankLevels(lf: pl.LazyDataFrame, column: string, weight: pl.Expr): string[] {
+  const df = lf.filter(pl.col(column).isNotNull()).groupBy(column).agg(weight.alias("__w"))
+    .collectSync();
+  const levels = df.getColumn(column).toArray() as string[];
+  const weights = df.getColumn("__w").toArray() as number[];
+  const rows = levels.map((level, i) => ({ level, weight: Number(weights[i]) }));
+  rows.sort((a, b) => b.weight - a.weight || (a.level < b.level ? -1 : a.level > b.level ? 1 : 0));
+  return rows.map((r) => r.level);
+}
+
+/** Builds one numeric FeatureMeta; keeps call sites short. */
+export function meta(
+  name: string,
+  group: FeatureGroup,
+  unit: string,
+  description: string,
+  extra: Partial<FeatureMeta> = {},
+): FeatureMeta {
+  return { name, description, unit, group, kind: "numeric", ...extra };
+}
+
+/** Throws a TypeError naming the table and column when a required column is absent. */
+export function requireColumns(table: string, df: pl.DataFrame, columns: string[]): void {
+  for (const c of columns) {
+    if (!df.columns.includes(c)) {
+      throw new TypeError(
+        `The ${table} table has no '${c}' column: expected ${
+          columns.map((x) => `'${x}'`).join(", ")
+        } (columns: ${df.columns.map((x) => `'${x}'`).join(", ")})`,
+      );
+    }
+  }
+}
