@@ -74,7 +74,8 @@ function seconds(now: () => number, fn: () => ClassifierModel): [ClassifierModel
  * import { crossValidate } from "./classify.ts";
  * import { fromRows } from "./types.ts";
  * const m = fromRows([[-3], [-2], [-1], [1], [2], [3]]);
- * const cv = crossValidate(m, [0, 0, 0, 1, 1, 1], { fit: { model: "tree" }, folds: 3 });
+ * const fit = { model: "tree" as const, tree: { minSamplesLeaf: 1 } };
+ * const cv = crossValidate(m, [0, 0, 0, 1, 1, 1], { fit, folds: 3 });
  * if (cv.accuracy.mean !== 1) throw new Error("expected perfect folds");
  * ```
  */

@@ -120,7 +120,7 @@ function normalised(gain: ArrayLike<number>): number[] {
  * import { fitClassifier, predict } from "./classify.ts";
  * import { fromRows } from "./types.ts";
  * const m = fromRows([[-2], [-1], [1], [2]]);
- * const model = fitClassifier(m, [0, 0, 1, 1], { model: "tree" });
+ * const model = fitClassifier(m, [0, 0, 1, 1], { model: "tree", tree: { minSamplesLeaf: 1 } });
  * if (predict(model, m).join() !== "0,0,1,1") throw new Error("expected a perfect fit");
  * ```
  */
