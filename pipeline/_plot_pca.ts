@@ -11,9 +11,9 @@ import type { Matrix } from "./types.ts";
 export interface Pca2dOptions {
   /** Seed of the power iteration's start vectors. @default 0 */
   seed?: number;
-  /** Most iterations per component. @default 500 */
+  /** Most iterations per component. @default 1000 */
   maxIterations?: number;
-  /** Stop when a component moves less than this (1 − |cos| between iterations). @default 1e-12 */
+  /** Stop when no loading of a component moves more than this in one iteration. @default 1e-10 */
   tolerance?: number;
 }
 
@@ -28,9 +28,14 @@ export interface Pca2d {
   explained: [number, number];
   /** Column means subtracted before projecting. */
   mean: Float64Array;
+  /**
+   * Whether both components settled within `maxIterations` (slow when the leading eigenvalues
+   * nearly tie; the map is then one of several equally good views).
+   */
+  converged: boolean;
 }
 
-const DEFAULTS: Required<Pca2dOptions> = { seed: 0, maxIterations: 500, tolerance: 1e-12 };
+const DEFAULTS: Required<Pca2dOptions> = { seed: 0, maxIterations: 1000, tolerance: 1e-10 };
 
 /**
  * First two principal components by power iteration with deflation, from seeded start vectors.
@@ -78,8 +83,8 @@ export function pca2d(m: Matrix, options: Pca2dOptions = {}): Pca2d {
   let totalVar = 0;
   for (let j = 0; j < d; j++) totalVar += cov[j * d + j];
   const r = rng(opts.seed);
-  const v1 = leading(cov, d, [], r, opts);
-  const v2 = leading(cov, d, [v1], r, opts);
+  const [v1, ok1] = leading(cov, d, [], r, opts);
+  const [v2, ok2] = leading(cov, d, [v1], r, opts);
   const explained: [number, number] = totalVar > 0
     ? [rayleigh(cov, d, v1) / totalVar, rayleigh(cov, d, v2) / totalVar]
     : [0, 0];
@@ -94,7 +99,7 @@ export function pca2d(m: Matrix, options: Pca2dOptions = {}): Pca2d {
     x[i] = a;
     y[i] = b;
   }
-  return { x, y, components: [v1, v2], explained, mean };
+  return { x, y, components: [v1, v2], explained, mean, converged: ok1 && ok2 };
 }
 
 /** Sample covariance (d × d, row-major); two passes over the centred data for accuracy. */
@@ -121,18 +126,19 @@ function covariance(m: Matrix, mean: Float64Array): Float64Array {
   return cov;
 }
 
-/** The top eigenvector of `cov` orthogonal to `found`, by power iteration. */
+/** The top eigenvector of `cov` orthogonal to `found`, by power iteration; and if it settled. */
 function leading(
   cov: Float64Array,
   d: number,
   found: Float64Array[],
   r: ReturnType<typeof rng>,
   opts: Required<Pca2dOptions>,
-): Float64Array {
+): [Float64Array, boolean] {
   let v = new Float64Array(d);
   for (let j = 0; j < d; j++) v[j] = r.normal();
   orthonormalize(v, found);
-  for (let it = 0; it < opts.maxIterations; it++) {
+  let converged = false;
+  for (let it = 0; it < opts.maxIterations && !converged; it++) {
     const w = new Float64Array(d);
     for (let j = 0; j < d; j++) {
       let s = 0;
@@ -140,16 +146,20 @@ function leading(
       w[j] = s;
     }
     // Deflation by projection: keeps rounding from pulling w back towards earlier components.
-    if (orthonormalize(w, found) === 0) break; // no variance left: any orthogonal unit vector
-    let dot = 0;
-    for (let j = 0; j < d; j++) dot += w[j] * v[j];
+    if (orthonormalize(w, found) === 0) {
+      converged = true; // no variance left: any orthogonal unit vector will do
+      break;
+    }
+    // A covariance matrix has no negative eigenvalues, so w never flips sign against v.
+    let moved = 0;
+    for (let j = 0; j < d; j++) moved = Math.max(moved, Math.abs(w[j] - v[j]));
     v = w;
-    if (1 - Math.abs(dot) <= opts.tolerance) break;
+    converged = moved <= opts.tolerance;
   }
   let big = 0;
   for (let j = 1; j < d; j++) if (Math.abs(v[j]) > Math.abs(v[big]) + 1e-12) big = j;
   if (v[big] < 0) { for (let j = 0; j < d; j++) v[j] = -v[j]; }
-  return v;
+  return [v, converged];
 }
 
 /** Removes the components along `basis` from `v` and scales it to unit length; returns the norm. */

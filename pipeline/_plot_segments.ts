@@ -250,7 +250,14 @@ export function silhouetteChart(data: SilhouetteData, options: SilhouetteOptions
     marginLeft,
     marginTop: 22,
     marginBottom: 40,
-    x: { domain: [lo, hi], nice: true, grid: true, label: "Silhouette", labelArrow: "none" },
+    x: {
+      domain: [lo, hi],
+      nice: true,
+      grid: true,
+      label: "Silhouette",
+      labelArrow: "none",
+      labelAnchor: "center",
+    },
     y: { domain: [0, total], reverse: true, axis: null },
     color: { type: "identity" },
     marks: [

@@ -112,16 +112,17 @@ function dirExists(path: string): boolean {
 
 /**
  * Makes two renderings comparable in snapshot tests: every decimal number rounded to two places
- * (in attributes and text), ids renumbered `id-1`, `id-2`… in order of appearance.
+ * (in attributes and text), ids renumbered `id-1`, `id-2`… in order of appearance, and a line
+ * break between adjacent tags so that snapshot diffs point at the element that changed.
  *
  * @example
  * ```ts
  * import { snapshotNormalize } from "./plots.ts";
  * const a = snapshotNormalize('<svg><clipPath id="plot-clip-7"/><g x="1.23456"/></svg>');
- * if (a !== '<svg><clipPath id="id-1"/><g x="1.23"/></svg>') throw new Error(a);
+ * if (a !== '<svg>\n<clipPath id="id-1"/>\n<g x="1.23"/>\n</svg>') throw new Error(a);
  * ```
  */
 export function snapshotNormalize(svg: string): string {
   const rounded = svg.replace(/-?\d+\.\d+(?:e-?\d+)?/g, (n) => String(round(Number(n))));
-  return renameIds(rounded, "id");
+  return renameIds(rounded, "id").replace(/></g, ">\n<");
 }
