@@ -1,0 +1,407 @@
+/**
+ * The cluster stage: segments customers from the scaled matrix with K-Means (k fixed or chosen
+ * by silhouette) or DBSCAN, scores the segments, measures their bootstrap stability, and returns
+ * a JSON model that assigns new customers.
+ *
+ * Segments are numbered by decreasing size (ties: the segment whose first row comes first), so
+ * segment 0 is always the largest; DBSCAN noise is -1 and is counted in every output.
+ *
+ * @module
+ */
+
+import {
+  assignRows,
+  attachNoise,
+  type ClusterModel,
+  type DbscanModel,
+  keptCores,
+  type KMeansModel,
+  renumberBySize,
+  segmentMeans,
+  toRows,
+} from "./_cluster_model.ts";
+import {
+  CLUSTER_DEFAULTS,
+  type ClusterOptions,
+  resolveClusterOptions,
+} from "./_cluster_options.ts";
+import { type KScore, pickK, sampleRows, scoreFit, segmentSilhouettes } from "./_cluster_select.ts";
+import { bootstrapStability, type Stability } from "./_cluster_stability.ts";
+import { dbscan, type EpsSuggestion, suggestEps } from "./_dbscan.ts";
+import { kmeans, type KMeansRun } from "./_kmeans.ts";
+import { miniBatchKMeans } from "./_kmeans_minibatch.ts";
+import type { Matrix, StageResult, StageWarning } from "./types.ts";
+
+export { CLUSTER_DEFAULTS, type ClusterOptions };
+export type { ClusterModel, DbscanModel, EpsSuggestion, KMeansModel, KScore, Stability };
+export type { SegmentStability } from "./_cluster_stability.ts";
+export {
+  adjustedRandIndex,
+  calinskiHarabasz,
+  daviesBouldin,
+  normalizedMutualInfo,
+  silhouetteSamples,
+} from "./_cluster_metrics.ts";
+export { renumberBySize } from "./_cluster_model.ts";
+
+/** Rows of one segment (segment -1 is DBSCAN noise). */
+export interface SegmentSize {
+  segment: number;
+  rows: number;
+  share: number;
+}
+
+/** Mean silhouette of one segment, over the rows the silhouette was computed on. */
+export interface SegmentSilhouette {
+  segment: number;
+  silhouette: number;
+  rows: number;
+}
+
+/** What the cluster stage returns. */
+export interface ClusterOutputs {
+  model: ClusterModel;
+  /** Segment per matrix row; -1 is noise (DBSCAN only). */
+  labels: Int32Array;
+  /** With `attachNoise`: the labelling with noise attached to the nearest core row's segment. */
+  attachedLabels: Int32Array | null;
+  /** Segments found (noise not counted). */
+  segments: number;
+  /** Rows labelled noise. */
+  noise: number;
+  /** Per segment, largest first; DBSCAN adds a row for noise (segment -1). */
+  sizes: SegmentSize[];
+  /** Mean silhouette over non-noise rows (sampled when many); null with fewer than 2 segments. */
+  silhouette: number | null;
+  silhouetteRows: number;
+  silhouettePerSegment: SegmentSilhouette[];
+  /** Scores of every k tried when k was "auto". */
+  kSelection: KScore[] | null;
+  /** The k-distance curve and knee when eps was "auto". */
+  eps: EpsSuggestion | null;
+  stability: Stability | null;
+  /** The customer ids given with the matrix, in row order. */
+  customerIds: string[] | null;
+}
+
+const STAGE = "cluster";
+
+/** Checks shape and values; returns nothing or throws a message naming the row and column. */
+function checkMatrix(m: Matrix): void {
+  if (m.rows < 1) {
+    throw new RangeError("The matrix given to cluster has 0 rows; at least 1 is needed");
+  }
+  if (m.cols < 1) {
+    throw new RangeError("The matrix given to cluster has 0 columns; at least 1 is needed");
+  }
+  if (m.data.length !== m.rows * m.cols) {
+    throw new TypeError(
+      `The matrix given to cluster has ${m.data.length} values, expected rows × cols = ${
+        m.rows * m.cols
+      }`,
+    );
+  }
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i])) {
+      const r = Math.floor(i / m.cols), c = i % m.cols;
+      const name = m.columns?.[c] ? ` ('${m.columns[c]}')` : "";
+      throw new TypeError(
+        `The matrix given to cluster has a non-finite value at row ${r + 1}, column ${
+          c + 1
+        }${name}: ${m.data[i]}`,
+      );
+    }
+  }
+}
+
+function fitKMeans(
+  data: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  o: ClusterOptions,
+  seed: number,
+): KMeansRun {
+  const p = { k, nInit: o.nInit, maxIter: o.maxIter, tol: o.tol, seed };
+  return o.algorithm === "minibatch"
+    ? miniBatchKMeans(data, n, d, { ...p, batchSize: o.batchSize })
+    : kmeans(data, n, d, p);
+}
+
+/**
+ * Segments the rows of a scaled matrix. K-Means with `k: "auto"` fits every k in
+ * [kMin, kMax], scores each (silhouette, Davies–Bouldin, Calinski–Harabasz, inertia) and keeps
+ * the k with the best silhouette (near-ties within `kTolerance` go to the smaller k). DBSCAN with
+ * `eps: "auto"` takes eps at the knee of the k-distance curve. Same matrix, options and seed give
+ * the same labels bit for bit.
+ *
+ * @param matrix Scaled features, one row per customer (the matrix stage's output).
+ * @param options See {@link ClusterOptions}; defaults in {@link CLUSTER_DEFAULTS}.
+ * @param ids Customer ids in row order, passed through to the outputs.
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "./types.ts";
+ * import { clusterStage } from "./cluster.ts";
+ * const m = fromRows([[0, 0], [0, 1], [10, 10], [10, 11], [10, 12]]);
+ * const { outputs } = clusterStage(m, { k: 2, stability: false });
+ * if (outputs.labels.join() !== "1,1,0,0,0") throw new Error("segment 0 should be the largest");
+ * ```
+ */
+export function clusterStage(
+  matrix: Matrix,
+  options: Partial<ClusterOptions> = {},
+  ids?: string[],
+): StageResult<ClusterOutputs> {
+  const o = resolveClusterOptions(options);
+  checkMatrix(matrix);
+  if (ids !== undefined && ids.length !== matrix.rows) {
+    throw new TypeError(
+      `The cluster stage got ${ids.length} customer ids for ${matrix.rows} matrix rows`,
+    );
+  }
+  const warnings: StageWarning[] = [];
+  const warn = (message: string, count?: number) =>
+    warnings.push({ stage: STAGE, message, ...(count === undefined ? {} : { count }) });
+  const { rows: n, cols: d, data } = matrix;
+  const plan = progressPlan(o, n);
+  let done = 0;
+  const step = (label: string) => o.onProgress?.(++done, plan, label);
+
+  let labels: Int32Array, model: ClusterModel, kSelection: KScore[] | null = null;
+  let eps: EpsSuggestion | null = null, attached: Int32Array | null = null;
+  let core: Uint8Array | null = null;
+  const sample = sampleRows(data, n, d, o.silhouetteRows, o.seed);
+  if (o.method === "kmeans") {
+    let run: KMeansRun;
+    if (o.k === "auto") {
+      const kMax = Math.min(o.kMax, n - 1);
+      if (kMax < o.kMin) {
+        throw new RangeError(
+          `The 'k' option of kmeans is "auto", which needs at least kMin + 1 = ${
+            o.kMin + 1
+          } rows. Got ${n} rows instead; pass a fixed k`,
+        );
+      }
+      if (kMax < o.kMax) {
+        warn(`kMax lowered from ${o.kMax} to ${kMax}: k cannot exceed rows − 1 (${n - 1})`);
+      }
+      const runs: KMeansRun[] = [];
+      kSelection = [];
+      for (let k = o.kMin; k <= kMax; k++) {
+        const r = fitKMeans(data, n, d, k, o, o.seed);
+        runs.push(r);
+        kSelection.push(scoreFit(data, n, d, k, r, sample));
+        step(`kmeans k=${k}`);
+      }
+      const at = pickK(kSelection, o.kTolerance);
+      if (at < 0) {
+        throw new RangeError(
+          "Cannot choose k: no k in the range produced 2 or more distinct segments (are all rows identical?)",
+        );
+      }
+      kSelection[at].chosen = true;
+      run = runs[at];
+    } else {
+      if (o.k > n) {
+        throw new RangeError(
+          `The 'k' option of kmeans must be an integer between 1 and the number of rows (${n}). Got ${o.k} instead`,
+        );
+      }
+      run = fitKMeans(data, n, d, o.k, o, o.seed);
+      step(`kmeans k=${o.k}`);
+    }
+    const k = run.centers.length / d;
+    if (!run.converged) warn(`K-Means stopped at maxIter (${o.maxIter}) before converging`);
+    const re = renumberBySize(run.labels);
+    labels = re.labels;
+    const centers = new Array<number[]>(k);
+    toRows(run.centers, k, d).forEach((c, old) => centers[re.map[old]] = c);
+    const found = new Set(labels).size;
+    if (found < k) {
+      warn(
+        `K-Means found only ${found} distinct segments of the ${k} asked (rows coincide); the rest are empty`,
+      );
+    }
+    model = {
+      kind: "personae.cluster",
+      version: 1,
+      method: "kmeans",
+      cols: d,
+      ...(matrix.columns ? { columns: matrix.columns } : {}),
+      centers,
+      inertia: run.inertia,
+      iterations: run.iterations,
+    } satisfies KMeansModel;
+  } else {
+    if (n < o.minSamples) {
+      warn(`Only ${n} rows for minSamples = ${o.minSamples}: every row is noise`);
+    }
+    let epsValue: number;
+    if (o.eps === "auto") {
+      eps = suggestEps(data, n, d, o.minSamples, o.seed, o.epsRows);
+      epsValue = eps.eps;
+      if (epsValue === 0) {
+        warn(
+          "The k-distance knee is at distance 0 (duplicate rows): eps = 0 keeps only exact duplicates together",
+        );
+      }
+      step(`eps = ${epsValue.toPrecision(4)}`);
+    } else epsValue = o.eps;
+    const run = dbscan(data, n, d, epsValue, o.minSamples);
+    step(`dbscan found ${run.clusters} segments`);
+    const re = renumberBySize(run.labels);
+    labels = re.labels;
+    core = run.core;
+    const kept = keptCores(run.core, labels, o.maxCorePoints, o.seed);
+    const coreRows = run.core.reduce((a, b) => a + b, 0);
+    if (kept.capped) {
+      warn(
+        `The DBSCAN model keeps ${kept.rows.length} of ${coreRows} core rows (maxCorePoints): new rows near segment edges may be assigned as noise`,
+      );
+    }
+    model = {
+      kind: "personae.cluster",
+      version: 1,
+      method: "dbscan",
+      cols: d,
+      ...(matrix.columns ? { columns: matrix.columns } : {}),
+      eps: epsValue,
+      minSamples: o.minSamples,
+      segments: run.clusters,
+      corePoints: kept.rows.map((i) => Array.from(data.subarray(i * d, i * d + d))),
+      coreLabels: kept.rows.map((i) => labels[i]),
+      coreRows,
+      centroids: segmentMeans(data, n, d, labels, run.clusters),
+    } satisfies DbscanModel;
+    if (run.clusters === 0) {
+      warn(
+        "DBSCAN found no segment: every row is noise (try a larger eps or a smaller minSamples)",
+      );
+    }
+  }
+  const segments = model.method === "kmeans" ? model.centers.length : model.segments;
+  const noise = labels.reduce((a, l) => a + (l < 0 ? 1 : 0), 0);
+  if (noise > 0) warn(`${noise} rows are noise (label -1)`, noise);
+  if (o.attachNoise && model.method === "dbscan") {
+    attached = attachNoise(data, n, d, labels, core!);
+    if (noise > 0 && segments > 0) {
+      warn(
+        `attachNoise: ${noise} noise rows attached to the segment of their nearest core row in 'attachedLabels'; 'labels' keeps them as -1`,
+        noise,
+      );
+    }
+  }
+  const sil = segmentSilhouettes(data, d, labels, segments, o.silhouetteRows, o.seed);
+  if (sil.score === null && segments < 2) {
+    warn(`Silhouette is undefined with ${segments} segment(s)`);
+  }
+  step("scores");
+
+  let stability: Stability | null = null;
+  if (o.stability) {
+    if (o.method === "dbscan" && n > o.stabilityRows) {
+      warn(
+        `Stability refits DBSCAN on ${o.stabilityRows} of ${n} rows with the same eps and minSamples: sparser samples make it pessimistic`,
+      );
+    }
+    const k = segments;
+    const refit = o.method === "kmeans"
+      ? (sub: Float64Array, m: number, seed: number) =>
+        fitKMeans(sub, m, d, Math.min(k, m), o, seed).labels
+      : (sub: Float64Array, m: number) =>
+        dbscan(sub, m, d, (model as DbscanModel).eps, o.minSamples).labels;
+    stability = bootstrapStability(data, n, d, labels, refit, {
+      replicates: o.stabilityReplicates,
+      maxRows: o.stabilityRows,
+      seed: o.seed,
+    }, (b) => step(`stability ${b}/${o.stabilityReplicates}`));
+  }
+  return {
+    outputs: {
+      model,
+      labels,
+      attachedLabels: attached,
+      segments,
+      noise,
+      sizes: sizesOf(labels, segments, o.method === "dbscan"),
+      silhouette: sil.score,
+      silhouetteRows: sil.rows,
+      silhouettePerSegment: sil.perSegment,
+      kSelection,
+      eps,
+      stability,
+      customerIds: ids ? [...ids] : null,
+    },
+    warnings,
+  };
+}
+
+function progressPlan(o: ClusterOptions, n: number): number {
+  const fits = o.method === "kmeans"
+    ? (o.k === "auto" ? Math.max(0, Math.min(o.kMax, n - 1) - o.kMin + 1) : 1)
+    : (o.eps === "auto" ? 2 : 1);
+  return fits + 1 + (o.stability ? o.stabilityReplicates : 0);
+}
+
+function sizesOf(labels: Int32Array, segments: number, withNoise: boolean): SegmentSize[] {
+  const count = new Float64Array(segments);
+  let noise = 0;
+  for (const l of labels) l < 0 ? noise++ : count[l]++;
+  const n = labels.length;
+  const out = Array.from(count, (rows, segment) => ({ segment, rows, share: rows / n }));
+  if (withNoise) out.push({ segment: -1, rows: noise, share: noise / n });
+  return out;
+}
+
+/**
+ * Fits a cluster model without the stage's scores and stability: the `fitX` half of
+ * fit/apply. Same options as {@link clusterStage}.
+ */
+export function fitCluster(matrix: Matrix, options: Partial<ClusterOptions> = {}): ClusterModel {
+  return clusterStage(matrix, { ...options, stability: false }).outputs.model;
+}
+
+/**
+ * Assigns rows (new customers, scaled by the same matrix model) to the segments of a fitted
+ * model: the nearest centre for K-Means; for DBSCAN the segment of the nearest kept core row
+ * within eps, else -1 (or that segment regardless of distance with `attachNoise: true`).
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "./types.ts";
+ * import { assignClusters, fitCluster } from "./cluster.ts";
+ * const model = fitCluster(fromRows([[0], [1], [10], [11], [12]]), { k: 2 });
+ * const seg = assignClusters(model, fromRows([[0.5], [11.5]]));
+ * if (seg.join() !== "1,0") throw new Error("wrong segments");
+ * ```
+ */
+export function assignClusters(
+  model: ClusterModel,
+  matrix: Matrix,
+  options: { attachNoise?: boolean } = {},
+): Int32Array {
+  if (
+    model?.kind !== "personae.cluster" || (model.method !== "kmeans" && model.method !== "dbscan")
+  ) {
+    throw new TypeError("assignClusters needs a cluster model (kind 'personae.cluster')");
+  }
+  if (matrix.cols !== model.cols) {
+    throw new TypeError(
+      `The matrix has ${matrix.cols} columns but the cluster model was fitted on ${model.cols}`,
+    );
+  }
+  if (model.columns && matrix.columns) {
+    const j = model.columns.findIndex((c, i) => matrix.columns![i] !== c);
+    if (j >= 0) {
+      throw new TypeError(
+        `Column ${j + 1} of the matrix is '${matrix.columns[j]}' but the cluster model expects '${
+          model.columns[j]
+        }'`,
+      );
+    }
+  }
+  if (matrix.rows === 0) return new Int32Array(0);
+  checkMatrix(matrix);
+  return assignRows(model, matrix.data, matrix.rows, options.attachNoise ?? false);
+}
