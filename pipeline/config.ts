@@ -1,0 +1,180 @@
+/**
+ * Dataset configs: which files hold which canonical table, how to parse them, which columns are
+ * features, ids or outcomes, and each stage's options. One JSON file per data set, validated with
+ * a zod schema whose errors name the key and what was expected; `config.schema.json` beside this
+ * module is the same schema for editors.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { InputError } from "./errors.ts";
+
+const columnType = z.union([
+  z.enum(["string", "number", "integer", "boolean", "date", "datetime", "id"]),
+  z.object({
+    type: z.enum(["date", "datetime"]),
+    /** strftime format, e.g. "%d-%m-%Y" or "%Y-%m-%d %H:%M:%S %z". */
+    format: z.string(),
+  }).strict(),
+]);
+
+const excludeRule = z.object({
+  column: z.string().describe("Canonical (mapped) column the rule looks at"),
+  equals: z.union([z.string(), z.number()]).optional(),
+  startsWith: z.string().optional(),
+  in: z.array(z.string()).optional(),
+  lessThan: z.number().optional(),
+  lessOrEqual: z.number().optional(),
+  reason: z.string().describe("Quarantine reason written for rows this rule removes"),
+}).strict();
+
+const table = z.object({
+  path: z.string().describe("File or glob (*, ?) relative to the config file"),
+  format: z.enum(["csv", "parquet", "jsonl", "whitespace"]).default("csv"),
+  delimiter: z.string().min(1).max(1).default(","),
+  quote: z.string().min(1).max(1).default('"'),
+  decimalComma: z.boolean().default(false),
+  columns: z.record(z.string(), z.string()).default({})
+    .describe("Canonical column name → column name in the file"),
+  types: z.record(z.string(), columnType).default({})
+    .describe("Parse type per canonical column; canonical columns have defaults"),
+  nullValues: z.array(z.string()).default([""]),
+  trim: z.boolean().default(true),
+  key: z.array(z.string()).optional().describe(
+    "Columns that must be unique; later repeats quarantined",
+  ),
+  dedupe: z.boolean().default(false).describe("Quarantine rows that repeat an earlier row exactly"),
+  allowNegative: z.array(z.string()).default([]),
+  exclude: z.array(excludeRule).default([]),
+  drop: z.array(z.string()).default([]).describe("File columns to leave out entirely"),
+  derive: z.enum(["orders", "events", "social", "texts"]).optional()
+    .describe("customers only: build the table from the distinct customer_id of another table"),
+  rowId: z.boolean().default(false)
+    .describe("The file has no customer id: each row is its own customer, numbered 1, 2, 3…"),
+  compute: z.record(z.string(), z.object({ multiply: z.array(z.string()).min(2) }).strict())
+    .default({}).describe("Columns computed from others, e.g. amount = quantity × unit price"),
+}).strict();
+
+const tables = z.object({
+  customers: table,
+  orders: table.optional(),
+  events: table.optional(),
+  social: table.optional(),
+  texts: table.optional(),
+}).strict();
+
+const roles = z.object({
+  features: z.array(z.string()).optional()
+    .describe(
+      "Attribute columns to use as features (default: all but ids, outcomes, exclude, pii)",
+    ),
+  categorical: z.array(z.string()).default([]).describe(
+    "Numeric-looking columns to treat as categories",
+  ),
+  outcomes: z.array(z.string()).default([])
+    .describe("Outcome columns: kept apart for evaluation, never features"),
+  exclude: z.array(z.string()).default([]).describe("Columns that are never features"),
+  pii: z.array(z.string()).default([]).describe("Columns holding personal data: dropped at ingest"),
+}).strict();
+
+const stageOptions = z.record(z.string(), z.unknown());
+
+/** The zod schema of a dataset config. */
+export const ConfigSchema = z.object({
+  $schema: z.string().optional(),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  seed: z.number().int().default(42),
+  referenceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
+    .describe("Date features are measured from (default: the day after the last timestamp)"),
+  maxDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
+    .describe("Timestamps after this date are quarantined as 'in the future' (default: today)"),
+  tables,
+  roles: roles.default({ categorical: [], outcomes: [], exclude: [], pii: [] }),
+  features: stageOptions.default({}),
+  text: stageOptions.default({}),
+  matrix: stageOptions.default({}),
+  cluster: stageOptions.default({}),
+  classify: stageOptions.default({}),
+  importance: stageOptions.default({}),
+  personas: stageOptions.default({}),
+  privacy: z.object({
+    pseudonymize: z.boolean().default(false),
+    salt: z.string().default("personae"),
+    minSegmentSize: z.number().int().min(1).default(20),
+  }).strict().default({ pseudonymize: false, salt: "personae", minSegmentSize: 20 }),
+}).strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type TableConfig = z.infer<typeof table>;
+export type TableName = keyof Config["tables"];
+
+/** A validated config plus where it came from, so relative paths resolve against it. */
+export interface LoadedConfig {
+  config: Config;
+  path: string;
+  dir: string;
+  /** The exact text of the file, for hashing. */
+  text: string;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `'${key}': ${issue.message}`;
+}
+
+/**
+ * Validates a parsed config object. Throws an {@link InputError} naming each bad key and what was
+ * expected.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./config.ts";
+ * const c = parseConfig({ name: "x", tables: { customers: { path: "c.csv" } } }, "x.json");
+ * if (c.tables.customers.delimiter !== ",") throw new Error("default not applied");
+ * ```
+ */
+export function parseConfig(value: unknown, file: string): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(describeIssue);
+  throw new InputError(`Invalid config ${file}: ${lines.join("; ")}`, { file });
+}
+
+/** Reads and validates a config file. */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const full = resolve(path);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(full);
+  } catch (e) {
+    throw new InputError(`Cannot read config ${path}: ${(e as Error).message}`, { file: path });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`Invalid config ${path}: not valid JSON (${(e as Error).message})`, {
+      file: path,
+    });
+  }
+  return { config: parseConfig(value, path), path: full, dir: dirname(full), text };
+}
+
+/** Resolves a path in a config against the config's folder. */
+export function resolveIn(dir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dir, path);
+}
+
+/** The JSON Schema of a dataset config, for editors (written to pipeline/config.schema.json). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ConfigSchema, { io: "input" });
+}
+
+if (import.meta.main) {
+  const out = new URL("./config.schema.json", import.meta.url);
+  await Deno.writeTextFile(out, JSON.stringify(configJsonSchema(), null, 2) + "\n");
+  console.log(`Wrote ${out.pathname}`);
+}

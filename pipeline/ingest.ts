@@ -1,0 +1,489 @@
+/**
+ * Ingest: reads every configured table with Polars, maps its columns onto the canonical names,
+ * parses and validates them, and accounts for every row: rows read = rows kept + rows
+ * quarantined, checked in code. Row-level defects go to the quarantine frame with file, line,
+ * column and reason; fatal ones (unreadable file, missing column, empty table, not UTF-8, bad
+ * config) throw an {@link InputError} before any work.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import { isIn } from "./_polars.ts";
+import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
+import { didYouMean, InputError } from "./errors.ts";
+import type { StageResult, StageWarning, Tables } from "./types.ts";
+import { type RawTable, readTable } from "./_read_table.ts";
+import {
+  columnType,
+  NON_NEGATIVE,
+  parseExpr,
+  REQUIRED,
+  TABLE_COLUMNS,
+  unparseableReason,
+} from "./_ingest_types.ts";
+
+/** Per table: rows read, kept, quarantined, and quarantined rows counted by reason. */
+export interface TableSummary {
+  files: string[];
+  read: number;
+  kept: number;
+  quarantined: number;
+  byReason: Record<string, number>;
+}
+
+/** What ingest returns. */
+export interface IngestOutputs {
+  tables: Tables;
+  /** customer_id plus the outcome columns named in the config's roles (never features). */
+  outcomes: pl.DataFrame | null;
+  /** Quarantined rows of every table: table, file, line, column, reason, value, record (JSON). */
+  quarantine: pl.DataFrame;
+  summary: Record<string, TableSummary>;
+  /** Attribute columns of customers and how features should read them. */
+  attributes: { name: string; kind: "numeric" | "categorical" }[];
+}
+
+/** Options of {@link ingest}. */
+export interface IngestOptions {
+  /** Timestamps after the end of this day are "in the future". @default the config's maxDate, else today */
+  maxDate?: string;
+}
+
+const QUARANTINE_SCHEMA = {
+  table: pl.Utf8,
+  file: pl.Utf8,
+  line: pl.Int64,
+  column: pl.Utf8,
+  reason: pl.Utf8,
+  value: pl.Utf8,
+  record: pl.Utf8,
+};
+
+interface Checked {
+  frame: pl.DataFrame;
+  quarantine: Record<string, unknown>[];
+  read: number;
+}
+
+/** Renames file columns to canonical names, drops dropped ones; missing columns are fatal. */
+function mapColumns(raw: RawTable, t: TableConfig, table: TableName): Map<string, string> {
+  const have = new Set(raw.frame.columns);
+  const file = raw.names[0];
+  const source = new Map<string, string>(); // canonical → file column
+  for (const [canonical, col] of Object.entries(t.columns)) {
+    if (!have.has(col)) {
+      throw new InputError(
+        `Cannot read ${file}: column '${col}' (mapped to ${table}.${canonical}) is missing${
+          didYouMean(col, have)
+        }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}`,
+        { file, column: col },
+      );
+    }
+    source.set(canonical, col);
+  }
+  for (const col of t.drop) {
+    if (!have.has(col)) {
+      throw new InputError(
+        `Cannot read ${file}: column '${col}' listed in 'drop' is missing${didYouMean(col, have)}`,
+        { file, column: col },
+      );
+    }
+  }
+  const mapped = new Set(source.values());
+  for (const c of raw.frame.columns) {
+    if (!c.startsWith("__") && !mapped.has(c) && !t.drop.includes(c) && !source.has(c)) {
+      source.set(c, c);
+    }
+  }
+  return source;
+}
+
+function numberChecks(
+  name: string,
+  v: pl.Expr,
+  t: TableConfig,
+  tag: (reason: string) => string,
+): [pl.Expr, string][] {
+  const out: [pl.Expr, string][] = [[v.isNan().or(v.isInfinite()), tag("not a finite number")]];
+  if (NON_NEGATIVE.has(name) && !t.allowNegative.includes(name)) {
+    out.push([v.lt(0), tag("negative value")]);
+  }
+  return out;
+}
+
+/** Raw (file) columns travel beside the parsed canonical ones under this prefix. */
+const RAW = "__raw:";
+
+function reasonExpr(checks: [pl.Expr, string][]): pl.Expr {
+  if (checks.length === 0) return pl.lit(null).cast(pl.Utf8);
+  let chain = pl.when(checks[0][0]).then(pl.lit(checks[0][1]));
+  for (const [mask, reason] of checks.slice(1)) chain = chain.when(mask).then(pl.lit(reason));
+  return chain.otherwise(pl.lit(null)).cast(pl.Utf8);
+}
+
+function quarantineRows(
+  raw: RawTable,
+  bad: pl.DataFrame,
+  table: string,
+  columns: string[],
+): Record<string, unknown>[] {
+  const rows = bad.select("__file", "__row", "__reason", ...columns.map((c) => RAW + c))
+    .toRecords();
+  return rows.map((r) => {
+    const [reason, column] = String(r.__reason).split("\u0000");
+    const record: Record<string, unknown> = {};
+    for (const c of columns) record[c] = r[RAW + c];
+    const file = Number(r.__file);
+    return {
+      table,
+      file: raw.names[file],
+      line: raw.lineOf(file, Number(r.__row)),
+      column: column ?? "",
+      reason,
+      value: column && column in record ? (record[column] as string | null) : null,
+      record: JSON.stringify(record),
+    };
+  });
+}
+
+/** Reads, maps, parses and validates one table (duplicates and orphans come later). */
+function checkTable(
+  loaded: LoadedConfig,
+  table: TableName,
+  t: TableConfig,
+  maxDate: Date,
+): Checked & {
+  raw: RawTable;
+  source: Map<string, string>;
+  types: Map<string, string>;
+  fileCols: string[];
+} {
+  const raw = readTable(loaded.dir, t);
+  // Ids the file lacks are made from row numbers: customers (or reviews) numbered 1, 2, 3…;
+  // orders without an order id are one order per row.
+  const seqId = (prefix: string) =>
+    pl.concatString([pl.lit(prefix), pl.col("__seq").add(1).cast(pl.Utf8)], "");
+  if (t.rowId) raw.frame = raw.frame.withColumns(seqId("").alias("customer_id"));
+  if (table === "orders" && !t.columns.order_id && !raw.frame.columns.includes("order_id")) {
+    raw.frame = raw.frame.withColumns(seqId("row-").alias("order_id"));
+  }
+  const source = mapColumns(raw, t, table);
+  const fileCols = [...new Set(source.values())];
+  const required = REQUIRED[table].filter((c) => !(c in t.compute));
+  for (const c of required) {
+    if (!source.has(c)) {
+      const file = raw.names[0];
+      throw new InputError(
+        `Cannot read ${file}: required column '${c}' of ${table} is missing${
+          didYouMean(c, fileCols)
+        }; map it in tables.${table}.columns`,
+        { file, column: c },
+      );
+    }
+  }
+  // Clean every string once: byte-order marks, surrounding spaces, null markers.
+  const clean = fileCols.map((c) => {
+    let e = pl.col(c).str.replaceAll("\uFEFF", "");
+    if (t.trim) e = e.str.strip();
+    return pl.when(isIn(e, t.nullValues)).then(pl.lit(null)).otherwise(e).alias(RAW + c);
+  });
+  let df = raw.frame.select("__seq", "__file", "__row", ...clean);
+
+  const checks: [pl.Expr, string][] = [];
+  const valueChecks: [pl.Expr, string][] = [];
+  const anyPresent = fileCols.map((c) => pl.col(RAW + c).isNotNull()).reduce((a, b) => a.or(b));
+  checks.push([anyPresent.not(), "blank line\u0000"]);
+  for (const c of required) {
+    const reason = c === "text" ? "empty text" : `missing ${c}`;
+    checks.push([pl.col(RAW + source.get(c)!).isNull(), `${reason}\u0000${source.get(c)}`]);
+  }
+  const parsed: pl.Expr[] = [];
+  const computed: string[] = [];
+  const types = new Map<string, string>();
+  const end = pl.lit(new Date(maxDate.getTime() + 86_400_000)).cast(pl.Datetime("ms"));
+  for (const [canonical, col] of source) {
+    const type = columnType(canonical, t, df.getColumn(RAW + col));
+    types.set(canonical, type.kind);
+    const p = parseExpr(RAW + col, type, t.decimalComma);
+    parsed.push(p.alias(`__p_${canonical}`));
+    const pc = pl.col(`__p_${canonical}`);
+    const tag = (reason: string) => `${reason}\u0000${col}`;
+    if (type.kind === "string") continue;
+    valueChecks.push([
+      pl.col(RAW + col).isNotNull().and(pc.isNull()),
+      tag(unparseableReason(type.kind)),
+    ]);
+    if (type.kind === "number" || type.kind === "integer") {
+      valueChecks.push(...numberChecks(canonical, pc, t, tag));
+      if (type.kind === "integer") valueChecks.push([pc.floor().neq(pc), tag("not an integer")]);
+    }
+    if (canonical === "ts" && type.kind === "datetime") {
+      valueChecks.push([pc.gtEq(end), tag("timestamp in the future")]);
+    }
+  }
+  df = df.withColumns(...parsed);
+  for (const [name, { multiply }] of Object.entries(t.compute)) {
+    for (const f of multiply) {
+      if (!source.has(f)) {
+        throw new InputError(
+          `Invalid config ${loaded.path}: tables.${table}.compute.${name} multiplies '${f}', ` +
+            `which the table does not have${didYouMean(f, source.keys())}`,
+          { file: loaded.path, column: f },
+        );
+      }
+    }
+    const product = multiply.map((f) => pl.col(`__p_${f}`)).reduce((a, b) => a.mul(b));
+    df = df.withColumns(product.alias(`__p_${name}`));
+    types.set(name, "number");
+    computed.push(name);
+    const col = source.get(multiply[0])!;
+    valueChecks.push(
+      ...numberChecks(name, pl.col(`__p_${name}`), t, (r) => `${r}\u0000${col}`),
+    );
+  }
+  for (const rule of t.exclude) {
+    if (!source.has(rule.column)) {
+      throw new InputError(
+        `Invalid config ${loaded.path}: tables.${table}.exclude names column '${rule.column}', ` +
+          `which the table does not have${didYouMean(rule.column, source.keys())}`,
+        { file: loaded.path, column: rule.column },
+      );
+    }
+    const v = pl.col(`__p_${rule.column}`);
+    const parts: pl.Expr[] = [];
+    if (rule.equals !== undefined) parts.push(v.eq(pl.lit(rule.equals)));
+    if (rule.startsWith !== undefined) parts.push(v.cast(pl.Utf8).str.startsWith(rule.startsWith));
+    if (rule.in !== undefined) parts.push(isIn(v.cast(pl.Utf8), rule.in));
+    if (rule.lessThan !== undefined) parts.push(v.lt(rule.lessThan));
+    if (rule.lessOrEqual !== undefined) parts.push(v.ltEq(rule.lessOrEqual));
+    if (parts.length === 0) continue;
+    checks.push([
+      parts.reduce((a, b) => a.and(b)).fillNull(false),
+      `${rule.reason}\u0000${source.get(rule.column)}`,
+    ]);
+  }
+  // Business rules (e.g. cancellations) name their reason before any value check does.
+  df = df.withColumns(reasonExpr([...checks, ...valueChecks]).alias("__reason"));
+  const bad = df.filter(pl.col("__reason").isNotNull());
+  const quarantine = quarantineRows(raw, bad, table, fileCols);
+  const kept = df.filter(pl.col("__reason").isNull()).select(
+    "__seq",
+    "__file",
+    "__row",
+    ...fileCols.map((c) => RAW + c),
+    ...[...source.keys(), ...computed].map((c) => pl.col(`__p_${c}`).alias(c)),
+  );
+  for (const c of computed) source.set(c, c);
+  return { frame: kept, quarantine, read: raw.frame.height, raw, source, types, fileCols };
+}
+
+/** Marks rows whose key repeats an earlier row's as quarantined; returns the rest. */
+function dropDuplicates(
+  c: ReturnType<typeof checkTable>,
+  table: string,
+  keys: string[],
+  reason: string,
+): pl.DataFrame {
+  const seq = pl.col("__seq");
+  const [first, ...rest] = keys.map((k) => `__k_${k}`);
+  const dup = seq.neq(seq.min().over(first, ...rest));
+  const df = c.frame.withColumns(...keys.map((k) => pl.col(k).alias(`__k_${k}`))).withColumns(
+    pl.when(dup).then(pl.lit(`${reason}\u0000${c.source.get(keys[0]) ?? keys[0]}`)).otherwise(
+      pl.lit(null),
+    ).cast(pl.Utf8).alias("__reason"),
+  );
+  c.quarantine.push(
+    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, c.fileCols),
+  );
+  return df.filter(pl.col("__reason").isNull()).drop(
+    "__reason",
+    ...keys.map((k) => `__k_${k}`),
+  );
+}
+
+function orphanCheck(
+  c: ReturnType<typeof checkTable>,
+  table: string,
+  ids: pl.Series,
+): pl.DataFrame {
+  const known = isIn(pl.col("customer_id"), ids);
+  const df = c.frame.withColumns(
+    pl.when(known).then(pl.lit(null)).otherwise(
+      pl.lit(`unknown customer_id\u0000${c.source.get("customer_id")}`),
+    ).cast(pl.Utf8).alias("__reason"),
+  );
+  c.quarantine.push(
+    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, c.fileCols),
+  );
+  return df.filter(pl.col("__reason").isNull()).drop("__reason");
+}
+
+function summarize(c: Checked, files: string[], kept: number): TableSummary {
+  const byReason: Record<string, number> = {};
+  for (const q of c.quarantine) {
+    const r = String(q.reason);
+    byReason[r] = (byReason[r] ?? 0) + 1;
+  }
+  const quarantined = c.quarantine.length;
+  if (c.read !== kept + quarantined) {
+    throw new Error(
+      `Row accounting failed for ${files.join(", ")}: read ${c.read}, kept ${kept}, ` +
+        `quarantined ${quarantined}`,
+    );
+  }
+  return { files, read: c.read, kept, quarantined, byReason };
+}
+
+/**
+ * Reads and validates every table of a dataset config.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadConfig } from "./config.ts";
+ * import { ingest } from "./ingest.ts";
+ * const { outputs } = ingest(await loadConfig("data/sample/config.json"));
+ * console.log(outputs.summary.orders);
+ * ```
+ */
+export function ingest(
+  loaded: LoadedConfig,
+  options: IngestOptions = {},
+): StageResult<IngestOutputs> {
+  const { config } = loaded;
+  const maxDate = new Date(
+    `${options.maxDate ?? config.maxDate ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`,
+  );
+  const warnings: StageWarning[] = [];
+  const names = (Object.keys(TABLE_COLUMNS) as TableName[]).filter((n) => config.tables[n]);
+  const checked = new Map<TableName, ReturnType<typeof checkTable>>();
+  const customersConfig = config.tables.customers;
+  for (const name of names) {
+    if (name === "customers" && customersConfig.derive) continue;
+    const t = config.tables[name]!;
+    const c = checkTable(loaded, name, t, maxDate);
+    const key = t.key ?? (name === "customers" ? ["customer_id"] : undefined);
+    if (t.dedupe) {
+      c.frame = dropDuplicates(c, name, [...new Set(c.source.keys())], "duplicate row");
+    }
+    if (key) {
+      for (const k of key) {
+        if (!c.source.has(k)) {
+          throw new InputError(
+            `Invalid config ${loaded.path}: tables.${name}.key names column '${k}', which the ` +
+              `table does not have${didYouMean(k, c.source.keys())}`,
+            { file: loaded.path, column: k },
+          );
+        }
+      }
+      c.frame = dropDuplicates(c, name, key, "duplicate key");
+    }
+    checked.set(name, c);
+  }
+
+  // The customers table: read, numbered, or derived from a child table.
+  let customers: pl.DataFrame;
+  const cust = checked.get("customers");
+  if (customersConfig.derive) {
+    const from = checked.get(customersConfig.derive);
+    if (!from) {
+      throw new InputError(
+        `Invalid config ${loaded.path}: tables.customers.derive names '${customersConfig.derive}', ` +
+          `which the config does not define`,
+        { file: loaded.path },
+      );
+    }
+    customers = from.frame.select("customer_id").unique({ maintainOrder: true }).sort(
+      "customer_id",
+    );
+  } else {
+    const c = cust!;
+    customers = c.frame;
+  }
+  const ids = customers.getColumn("customer_id");
+
+  const tables: Partial<Tables> = {};
+  const summary: Record<string, TableSummary> = {};
+  const quarantine: Record<string, unknown>[] = [];
+  for (const name of names) {
+    const c = checked.get(name);
+    if (!c) continue;
+    if (name !== "customers") c.frame = orphanCheck(c, name, ids);
+    summary[name] = summarize(c, c.raw.names, c.frame.height);
+    quarantine.push(...c.quarantine);
+    if (c.quarantine.length > 0) {
+      warnings.push({
+        stage: "ingest",
+        message: `${name}: ${c.quarantine.length} of ${c.read} rows quarantined`,
+        count: c.quarantine.length,
+      });
+    }
+  }
+
+  // Split customers into canonical columns, attributes, and outcomes kept apart.
+  const { roles } = config;
+  const attributes: IngestOutputs["attributes"] = [];
+  let outcomes: pl.DataFrame | null = null;
+  const custTypes = cust?.types ?? new Map<string, string>();
+  const available = new Set(customers.columns);
+  for (const o of roles.outcomes) {
+    if (!available.has(o)) {
+      throw new InputError(
+        `Invalid config ${loaded.path}: roles.outcomes names '${o}', which customers does not ` +
+          `have${didYouMean(o, available)}`,
+        { file: loaded.path, column: o },
+      );
+    }
+  }
+  if (roles.outcomes.length) outcomes = customers.select("customer_id", ...roles.outcomes);
+  const never = new Set([
+    "customer_id",
+    "signup_date",
+    ...roles.outcomes,
+    ...roles.exclude,
+    ...roles.pii,
+    ...(cust ? [...cust.source.values()].filter((v) => !cust.source.has(v)) : []),
+  ]);
+  const candidates = roles.features ?? [...custTypes.keys()].filter((c) => !never.has(c));
+  for (const f of candidates) {
+    if (!available.has(f)) {
+      throw new InputError(
+        `Invalid config ${loaded.path}: roles.features names '${f}', which customers does not ` +
+          `have${didYouMean(f, available)}`,
+        { file: loaded.path, column: f },
+      );
+    }
+    const kind = custTypes.get(f);
+    const numeric = (kind === "number" || kind === "integer" || kind === "boolean") &&
+      !roles.categorical.includes(f);
+    if (kind === "date" || kind === "datetime" || kind === "id") continue;
+    attributes.push({ name: f, kind: numeric ? "numeric" : "categorical" });
+  }
+  const keepCustomer = ["customer_id", ...(available.has("signup_date") ? ["signup_date"] : [])];
+  tables.customers = customers.select(
+    ...keepCustomer,
+    ...attributes.map((a) =>
+      custTypes.get(a.name) === "boolean" ? pl.col(a.name).cast(pl.Float64) : pl.col(a.name)
+    ),
+  );
+  for (const name of names) {
+    if (name === "customers") continue;
+    const c = checked.get(name)!;
+    const cols = TABLE_COLUMNS[name].filter((col) => c.source.has(col));
+    tables[name] = c.frame.select(...cols);
+  }
+
+  const qFrame = quarantine.length
+    ? pl.DataFrame(quarantine, { schema: QUARANTINE_SCHEMA })
+    : pl.DataFrame({}, { schema: QUARANTINE_SCHEMA });
+  return {
+    outputs: {
+      tables: tables as Tables,
+      outcomes,
+      quarantine: qFrame,
+      summary,
+      attributes,
+    },
+    warnings,
+  };
+}
