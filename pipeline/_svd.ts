@@ -1,0 +1,252 @@
+/**
+ * Seeded truncated SVD / PCA by randomized subspace iteration (Halko, Martinsson and Tropp 2011),
+ * for dense matrices and sparse rows alike. Centering is done implicitly, so a sparse TF-IDF
+ * matrix is never densified. Fit/apply split: the model is the mean and the components, plain
+ * JSON.
+ *
+ * @module
+ */
+
+import { rng } from "./_random.ts";
+import type { SparseRows } from "./_tfidf.ts";
+import type { Matrix } from "./types.ts";
+
+/** A fitted reduction: x ↦ (x − mean) · componentsᵀ. */
+export interface PcaModel {
+  mean: number[];
+  /** One row of length `mean.length` per output dimension (unit length, or zeros past the rank). */
+  components: number[][];
+  /** Variance along each component (singular value² / (n − 1)). */
+  explainedVariance: number[];
+}
+
+/** Options of {@linkcode fitPca}. */
+export interface PcaOptions {
+  /** Output dimensions. */
+  components: number;
+  /** Seed of the random start. */
+  seed: number;
+  /** Subtract the column means first (PCA); false gives a plain truncated SVD. @default true */
+  center?: boolean;
+  /** Extra random directions beyond `components`. @default 10 */
+  oversample?: number;
+  /** Subspace iterations; more sharpen the trailing components. @default 4 */
+  powerIterations?: number;
+}
+
+type Input = Matrix | SparseRows;
+const isSparse = (x: Input): x is SparseRows => "indptr" in x;
+
+/** X·B for a d×l block B (row-major), minus the mean term when centering. */
+function mulRight(x: Input, mean: Float64Array | null, b: Float64Array, l: number): Float64Array {
+  const n = x.rows, d = x.cols, y = new Float64Array(n * l);
+  if (isSparse(x)) {
+    for (let i = 0; i < n; i++) {
+      for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) {
+        const v = x.values[p], off = x.indices[p] * l;
+        for (let c = 0; c < l; c++) y[i * l + c] += v * b[off + c];
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        const v = x.data[i * d + j];
+        if (v === 0) continue;
+        for (let c = 0; c < l; c++) y[i * l + c] += v * b[j * l + c];
+      }
+    }
+  }
+  if (mean) {
+    const mb = new Float64Array(l);
+    for (let j = 0; j < d; j++) for (let c = 0; c < l; c++) mb[c] += mean[j] * b[j * l + c];
+    for (let i = 0; i < n; i++) for (let c = 0; c < l; c++) y[i * l + c] -= mb[c];
+  }
+  return y;
+}
+
+/** Xᵀ·C for an n×l block C, minus the mean term when centering. */
+function mulLeftT(x: Input, mean: Float64Array | null, cm: Float64Array, l: number): Float64Array {
+  const n = x.rows, d = x.cols, z = new Float64Array(d * l);
+  if (isSparse(x)) {
+    for (let i = 0; i < n; i++) {
+      for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) {
+        const v = x.values[p], off = x.indices[p] * l;
+        for (let c = 0; c < l; c++) z[off + c] += v * cm[i * l + c];
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        const v = x.data[i * d + j];
+        if (v === 0) continue;
+        for (let c = 0; c < l; c++) z[j * l + c] += v * cm[i * l + c];
+      }
+    }
+  }
+  if (mean) {
+    const colSum = new Float64Array(l);
+    for (let i = 0; i < n; i++) for (let c = 0; c < l; c++) colSum[c] += cm[i * l + c];
+    for (let j = 0; j < d; j++) for (let c = 0; c < l; c++) z[j * l + c] -= mean[j] * colSum[c];
+  }
+  return z;
+}
+
+/** Orthonormalizes the columns of an m×l block in place (Gram–Schmidt, twice for accuracy). */
+function orthonormalize(a: Float64Array, m: number, l: number): void {
+  for (let c = 0; c < l; c++) {
+    let before = 0;
+    for (let i = 0; i < m; i++) before += a[i * l + c] ** 2;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < c; p++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += a[i * l + c] * a[i * l + p];
+        for (let i = 0; i < m; i++) a[i * l + c] -= dot * a[i * l + p];
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += a[i * l + c] ** 2;
+    // A column that vanished lies in the span of the others: the data has lower rank.
+    const keep = norm > 1e-20 * Math.max(before, 1e-300) && norm > 1e-300;
+    const s = keep ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < m; i++) a[i * l + c] *= s;
+  }
+}
+
+/** Eigen-decomposition of a symmetric l×l matrix by cyclic Jacobi; values descending. */
+function symmetricEigen(g: Float64Array, l: number): { values: number[]; vectors: Float64Array } {
+  const a = g.slice(), v = new Float64Array(l * l);
+  for (let i = 0; i < l; i++) v[i * l + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0, total = 0;
+    for (let i = 0; i < l; i++) {
+      for (let j = 0; j < l; j++) {
+        total += a[i * l + j] ** 2;
+        if (i !== j) off += a[i * l + j] ** 2;
+      }
+    }
+    if (off <= 1e-24 * total || off === 0) break;
+    for (let p = 0; p < l - 1; p++) {
+      for (let q = p + 1; q < l; q++) {
+        const apq = a[p * l + q];
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q * l + q] - a[p * l + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let k = 0; k < l; k++) {
+          const akp = a[k * l + p], akq = a[k * l + q];
+          a[k * l + p] = c * akp - s * akq;
+          a[k * l + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < l; k++) {
+          const apk = a[p * l + k], aqk = a[q * l + k];
+          a[p * l + k] = c * apk - s * aqk;
+          a[q * l + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < l; k++) {
+          const vkp = v[k * l + p], vkq = v[k * l + q];
+          v[k * l + p] = c * vkp - s * vkq;
+          v[k * l + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = [...Array(l).keys()].sort((x, y) => a[y * l + y] - a[x * l + x] || x - y);
+  const vectors = new Float64Array(l * l);
+  order.forEach((src, dst) => {
+    for (let k = 0; k < l; k++) vectors[k * l + dst] = v[k * l + src];
+  });
+  return { values: order.map((i) => Math.max(0, a[i * l + i])), vectors };
+}
+
+/** Column means of the input. */
+function columnMeans(x: Input): Float64Array {
+  const mean = new Float64Array(x.cols);
+  if (isSparse(x)) {
+    for (let p = 0; p < x.indptr[x.rows]; p++) mean[x.indices[p]] += x.values[p];
+  } else {
+    for (let i = 0; i < x.rows; i++) {
+      for (let j = 0; j < x.cols; j++) mean[j] += x.data[i * x.cols + j];
+    }
+  }
+  for (let j = 0; j < x.cols; j++) mean[j] /= Math.max(1, x.rows);
+  return mean;
+}
+
+/**
+ * Fits the top `components` principal directions. The same input and seed give the same model
+ * bit for bit; each component's sign is fixed so its largest entry is positive.
+ *
+ * @example
+ * ```ts
+ * import { fitPca } from "./_svd.ts";
+ * import { fromRows } from "./types.ts";
+ * const x = fromRows([[0, 0], [1, 1], [2, 2], [3, 3]]);
+ * const m = fitPca(x, { components: 1, seed: 1 });
+ * if (Math.abs(m.components[0][0] - Math.SQRT1_2) > 1e-9) throw new Error("wrong direction");
+ * ```
+ */
+export function fitPca(x: Input, options: PcaOptions): PcaModel {
+  const { components: k, seed, center = true, oversample = 10, powerIterations = 4 } = options;
+  const n = x.rows, d = x.cols;
+  const mean = center ? columnMeans(x) : new Float64Array(d);
+  const m = center ? mean : null;
+  const l = Math.min(k + oversample, n, d);
+  const comps: number[][] = [], variance: number[] = [];
+  if (l > 0) {
+    const r = rng(seed);
+    const omega = new Float64Array(d * l);
+    for (let i = 0; i < omega.length; i++) omega[i] = r.normal();
+    let q = mulRight(x, m, omega, l);
+    orthonormalize(q, n, l);
+    for (let it = 0; it < powerIterations; it++) {
+      const z = mulLeftT(x, m, q, l);
+      orthonormalize(z, d, l);
+      q = mulRight(x, m, z, l);
+      orthonormalize(q, n, l);
+    }
+    const bt = mulLeftT(x, m, q, l); // d×l = (QᵀA)ᵀ
+    const g = new Float64Array(l * l);
+    for (let j = 0; j < d; j++) {
+      for (let a = 0; a < l; a++) {
+        const v = bt[j * l + a];
+        if (v === 0) continue;
+        for (let b = 0; b < l; b++) g[a * l + b] += v * bt[j * l + b];
+      }
+    }
+    const { values, vectors } = symmetricEigen(g, l);
+    const top = values[0] ?? 0;
+    for (let c = 0; c < Math.min(k, l); c++) {
+      const s = Math.sqrt(values[c]);
+      const comp = new Array<number>(d).fill(0);
+      if (s > 1e-9 * Math.sqrt(top) && s > 0) {
+        for (let j = 0; j < d; j++) {
+          let acc = 0;
+          for (let a = 0; a < l; a++) acc += bt[j * l + a] * vectors[a * l + c];
+          comp[j] = acc / s;
+        }
+        let big = 0;
+        for (let j = 1; j < d; j++) if (Math.abs(comp[j]) > Math.abs(comp[big])) big = j;
+        if (comp[big] < 0) { for (let j = 0; j < d; j++) comp[j] = -comp[j]; }
+      }
+      comps.push(comp);
+      variance.push(comp.some((v) => v !== 0) ? values[c] / Math.max(1, n - 1) : 0);
+    }
+  }
+  while (comps.length < k) {
+    comps.push(new Array<number>(d).fill(0));
+    variance.push(0);
+  }
+  return { mean: Array.from(mean), components: comps, explainedVariance: variance };
+}
+
+/** Projects rows onto a fitted model: an n × components matrix. */
+export function applyPca(model: PcaModel, x: Input): Matrix {
+  const k = model.components.length, d = model.mean.length;
+  if (x.cols !== d) {
+    throw new TypeError(`Cannot project rows of ${x.cols} columns onto a model of ${d} columns`);
+  }
+  const basis = new Float64Array(d * k);
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) basis[j * k + c] = model.components[c][j];
+  const data = mulRight(x, Float64Array.from(model.mean), basis, k);
+  return { rows: x.rows, cols: k, data };
+}
