@@ -10,7 +10,7 @@ import pl from "nodejs-polars";
 import { dirname, join } from "node:path";
 import type { Matrix } from "./types.ts";
 
-export type ArtifactKind = "frame" | "frames" | "matrix" | "json" | "text";
+export type ArtifactKind = "frame" | "csv" | "frames" | "matrix" | "json" | "text";
 
 /** An artifact a stage declares: its name, how it is stored, and its file name. */
 export interface ArtifactSpec {
@@ -25,6 +25,8 @@ export function artifactFile(spec: ArtifactSpec): string {
   switch (spec.kind) {
     case "frame":
       return `${spec.name}.parquet`;
+    case "csv":
+      return `${spec.name}.csv`;
     case "frames":
       return spec.name;
     case "matrix":
@@ -61,6 +63,9 @@ export function saveArtifact(dir: string, spec: ArtifactSpec, value: unknown): s
     case "frame":
       writeFrame(path, value as pl.DataFrame);
       return [path];
+    case "csv":
+      writeAtomic(path, (value as pl.DataFrame).writeCSV().toString());
+      return [path];
     case "frames": {
       const written: string[] = [];
       const frames = value as Record<string, pl.DataFrame>;
@@ -95,6 +100,8 @@ export function loadArtifact(dir: string, spec: ArtifactSpec): unknown {
   switch (spec.kind) {
     case "frame":
       return pl.readParquet(path);
+    case "csv":
+      return pl.readCSV(path, { inferSchemaLength: 0 });
     case "frames": {
       const names: string[] = JSON.parse(Deno.readTextFileSync(join(path, "index.json")));
       return Object.fromEntries(names.map((n) => [n, pl.readParquet(join(path, `${n}.parquet`))]));

@@ -42,6 +42,8 @@ export interface StageRun {
 export interface Stage {
   name: string;
   inputs: string[];
+  /** Inputs used when their stage ran and passed as undefined when it was skipped. */
+  optional?: string[];
   outputs: ArtifactSpec[];
   /** Module files (relative to pipeline/) whose text is the stage's code version. */
   code: string[];
@@ -72,7 +74,7 @@ export function buildGraph(stages: Stage[]): Stage[] {
     }
   }
   for (const s of stages) {
-    for (const i of s.inputs) {
+    for (const i of [...s.inputs, ...(s.optional ?? [])]) {
       if (!producer.has(i)) {
         throw new TypeError(
           `Stage '${s.name}' needs input '${i}', which no stage produces${
@@ -87,7 +89,9 @@ export function buildGraph(stages: Stage[]): Stage[] {
   const done = new Set<string>();
   const pending = [...stages];
   while (pending.length) {
-    const k = pending.findIndex((s) => s.inputs.every((i) => done.has(producer.get(i)!)));
+    const k = pending.findIndex((s) =>
+      [...s.inputs, ...(s.optional ?? [])].every((i) => done.has(producer.get(i)!))
+    );
     if (k < 0) {
       throw new TypeError(
         `The stages ${
@@ -216,11 +220,12 @@ export async function runPipeline(
     }
     const files = stage.files?.(loaded) ?? [];
     for (const f of files) fileHashes[f] ??= await fileHash(f);
+    const optional = (stage.optional ?? []).filter((i) => hashes.has(i));
     const hash = sha(JSON.stringify({
       options: stage.options(loaded),
       seed,
       code: codeHash(stage.code),
-      inputs: stage.inputs.map((i) => [i, hashes.get(i)]),
+      inputs: [...stage.inputs, ...optional].map((i) => [i, hashes.get(i)]),
       files: files.map((f) => fileHashes[f]),
     }));
     const previous = readState(options.runDir, stage.name);
@@ -243,7 +248,7 @@ export async function runPipeline(
     }
     options.onStage?.({ stage: stage.name, status: "start" });
     const t0 = performance.now();
-    const inputs = Object.fromEntries(stage.inputs.map((i) => [i, input(i)]));
+    const inputs = Object.fromEntries([...stage.inputs, ...optional].map((i) => [i, input(i)]));
     const ctx: StageContext = {
       loaded,
       seed,

@@ -5,7 +5,11 @@
  * @module
  */
 
-import { resolveIn } from "./config.ts";
+import { type LoadedConfig, resolveIn } from "./config.ts";
+import { type AttributeSpec, buildFeatures } from "./features.ts";
+import { buildMatrix, type MatrixOptions } from "./matrix.ts";
+import { type ClusterOptions, clusterStage } from "./cluster.ts";
+import type { FeatureMeta, Matrix, Tables } from "./types.ts";
 import pl from "nodejs-polars";
 import { ingest } from "./ingest.ts";
 import { expandPath } from "./_read_table.ts";
@@ -45,5 +49,138 @@ const ingestStage: Stage = {
   },
 };
 
+interface IngestSummary {
+  attributes: AttributeSpec[];
+}
+
+const featuresStage: Stage = {
+  name: "features",
+  inputs: ["tables", "ingest_summary"],
+  outputs: [{ name: "features", kind: "frame" }, { name: "feature_meta", kind: "json" }],
+  code: [
+    "features.ts",
+    "_features_activity.ts",
+    "_features_attributes.ts",
+    "_features_options.ts",
+    "_features_orders.ts",
+    "_features_util.ts",
+  ],
+  options: ({ config }) => ({ ...config.features, referenceDate: config.referenceDate }),
+  run(inputs, ctx) {
+    const { config } = ctx.loaded;
+    const summary = inputs.ingest_summary as IngestSummary;
+    const { outputs, warnings } = buildFeatures(inputs.tables as Tables, {
+      ...config.features,
+      referenceDate: config.referenceDate,
+      attributes: summary.attributes,
+    });
+    return {
+      outputs: { features: outputs.features, feature_meta: outputs.meta },
+      warnings,
+      metrics: {
+        customers: outputs.features.height,
+        features: outputs.meta.length,
+        referenceDate: outputs.referenceDate,
+      },
+    };
+  },
+};
+
+/**
+ * Segments are defined by behaviour when the data has behaviour; customer attributes (age,
+ * region…) then describe segments without defining them, unless `matrix.groups` says otherwise.
+ */
+function matrixOptions(loaded: LoadedConfig): MatrixOptions {
+  const { config } = loaded;
+  const behaviour = ["orders", "events", "social"].some((t) =>
+    config.tables[t as keyof typeof config.tables]
+  );
+  const given = config.matrix as MatrixOptions;
+  const defaults: MatrixOptions = behaviour && !given.groups && !given.columns
+    ? { excludeGroups: ["attribute"] }
+    : {};
+  return { ...defaults, ...given };
+}
+
+const matrixStage: Stage = {
+  name: "matrix",
+  inputs: ["features", "feature_meta"],
+  optional: [],
+  outputs: [
+    { name: "matrix", kind: "matrix" },
+    { name: "matrix_ids", kind: "frame" },
+    { name: "matrix_model", kind: "json" },
+  ],
+  code: ["matrix.ts", "_matrix_options.ts", "_matrix_steps.ts", "_matrix_util.ts", "_pca.ts"],
+  options: (loaded) => matrixOptions(loaded),
+  run(inputs, ctx) {
+    let features = inputs.features as pl.DataFrame;
+    let meta = inputs.feature_meta as FeatureMeta[];
+    if (inputs.text_features) {
+      features = features.join(inputs.text_features as pl.DataFrame, {
+        on: "customer_id",
+        how: "left",
+      });
+      meta = [...meta, ...(inputs.text_meta as FeatureMeta[])];
+    }
+    const { outputs, warnings } = buildMatrix(features, meta, matrixOptions(ctx.loaded));
+    return {
+      outputs: {
+        matrix: outputs.matrix,
+        matrix_ids: pl.DataFrame({ customer_id: outputs.ids }),
+        matrix_model: outputs.model,
+      },
+      warnings,
+      metrics: { rows: outputs.matrix.rows, columns: outputs.matrix.cols },
+    };
+  },
+};
+
+const clusterStageDef: Stage = {
+  name: "cluster",
+  inputs: ["matrix", "matrix_ids"],
+  outputs: [
+    { name: "cluster_model", kind: "json" },
+    { name: "assignments", kind: "csv" },
+    { name: "cluster_summary", kind: "json" },
+  ],
+  code: [
+    "cluster.ts",
+    "_cluster_metrics.ts",
+    "_cluster_model.ts",
+    "_cluster_options.ts",
+    "_cluster_select.ts",
+    "_cluster_stability.ts",
+    "_kmeans.ts",
+    "_kmeans_kernel.ts",
+    "_kmeans_minibatch.ts",
+    "_dbscan.ts",
+    "_kdtree.ts",
+  ],
+  options: ({ config }) => config.cluster,
+  run(inputs, ctx) {
+    const ids = (inputs.matrix_ids as pl.DataFrame).getColumn("customer_id").toArray() as string[];
+    const progress = ctx.progress("cluster");
+    const { outputs: o, warnings } = clusterStage(inputs.matrix as Matrix, {
+      seed: ctx.seed,
+      ...(ctx.loaded.config.cluster as Partial<ClusterOptions>),
+      onProgress: (done, total) => progress(done, total),
+    }, ids);
+    const { model, labels, attachedLabels: _a, customerIds: _c, ...summary } = o;
+    return {
+      outputs: {
+        cluster_model: model,
+        assignments: pl.DataFrame([
+          pl.Series("customer_id", ids),
+          pl.Series("segment", labels, pl.Int32),
+        ]),
+        cluster_summary: summary,
+      },
+      warnings,
+      metrics: { segments: o.segments, noise: o.noise, silhouette: o.silhouette },
+    };
+  },
+};
+
 /** Every stage of the product, in data-flow order. */
-export const STAGES: Stage[] = [ingestStage];
+export const STAGES: Stage[] = [ingestStage, featuresStage, matrixStage, clusterStageDef];
