@@ -267,8 +267,15 @@ export function addTreeProba(
   scale: number,
   out: Float64Array,
 ): void {
+  const { feature, threshold, left, right, proba } = t;
   for (let i = 0; i < n; i++) {
-    const leaf = leafOf(t, data, i, d);
-    for (let c = 0; c < k; c++) out[i * k + c] += scale * t.proba[leaf * k + c];
+    const off = i * d;
+    let node = 0, f = feature[0];
+    while (f >= 0) {
+      node = data[off + f] <= threshold[node] ? left[node] : right[node];
+      f = feature[node];
+    }
+    const o = i * k, p = node * k;
+    for (let c = 0; c < k; c++) out[o + c] += scale * proba[p + c];
   }
 }

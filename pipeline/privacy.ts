@@ -135,7 +135,8 @@ export function maskSpans(text: string, spans: readonly Span[], placeholder: str
   let out = "", pos = 0;
   for (const s of sorted) {
     if (s.end <= pos) continue;
-    out += text.slice(pos, Math.max(pos, s.start)) + placeholder;
+    // A span starting inside the previous one only extends it.
+    if (s.start >= pos) out += text.slice(pos, s.start) + placeholder;
     pos = s.end;
   }
   return out + text.slice(pos);

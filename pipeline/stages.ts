@@ -182,5 +182,10 @@ const clusterStageDef: Stage = {
   },
 };
 
+/** The wiring above is part of every stage's code version: editing it reruns the stages. */
+const withWiring = (s: Stage): Stage => ({ ...s, code: [...s.code, "stages.ts", "types.ts"] });
+
 /** Every stage of the product, in data-flow order. */
-export const STAGES: Stage[] = [ingestStage, featuresStage, matrixStage, clusterStageDef];
+export const STAGES: Stage[] = [ingestStage, featuresStage, matrixStage, clusterStageDef].map(
+  withWiring,
+);

@@ -24,6 +24,7 @@ import { segmentLabels } from "../pipeline/_plot_common.ts";
 import { renameIds } from "../pipeline/_svg.ts";
 import { rng } from "../pipeline/_random.ts";
 import { fromRows } from "../pipeline/types.ts";
+import { fitPca } from "../pipeline/_pca.ts";
 
 const NAMES = { 0: "Bargain hunters", 1: "Loyal families", 2: "Weekend browsers" };
 
@@ -361,6 +362,21 @@ Deno.test("pca2d() orders axis-aligned variance and fixes signs whatever the see
   const mirrored = pca2d(fromRows([[-1, 0], [1, 0], [0, -2], [0, 2]]), { seed: 1 });
   assert.ok(near(mirrored.components[0], [0, 1]) && near(mirrored.x, [0, 0, -2, 2]));
   assert.throws(() => pca2d(fromRows([[1], [2]])), RangeError);
+});
+
+Deno.test("pca2d() agrees with the Jacobi PCA of the matrix stage on random data", () => {
+  const r = rng(5);
+  const rows = Array.from({ length: 300 }, () => {
+    const a = r.normal(), b = r.normal();
+    return [3 * a + 0.1 * r.normal(), a - 2 * b, 0.5 * r.normal(), b + r.normal(), r.normal()];
+  });
+  const m = fromRows(rows);
+  const ours = pca2d(m), ref = fitPca(m, { components: 2 });
+  assert.ok(ours.converged);
+  for (let c = 0; c < 2; c++) {
+    ours.components[c].forEach((v, j) => assert.ok(Math.abs(v - ref.components[c][j]) < 1e-7));
+    assert.ok(Math.abs(ours.explained[c] - ref.explainedVarianceRatio[c]) < 1e-9);
+  }
 });
 
 Deno.test("toPng() renders a PNG at the chosen scale, with its text drawn", () => {
