@@ -253,12 +253,15 @@ export function round(v: number): number {
   return Math.round(v * 100) / 100 + 0;
 }
 
-/** Rounds every long decimal inside attribute values to two decimals (text is left alone). */
+/**
+ * Rounds every long decimal in the markup to two decimals, leaving text content alone (a label
+ * may print "0.125" on purpose). One pass: text runs between tags match the first alternative
+ * and are returned untouched.
+ */
 export function roundAttributes(svg: string): string {
   return svg.replace(
-    /="([^"]*)"/g,
-    (_m, value: string) =>
-      `="${value.replace(/-?\d+\.\d{3,}(?:e-?\d+)?/g, (n) => String(round(Number(n))))}"`,
+    />[^<]*<|-?\d+\.\d{3,}(?:e-?\d+)?/g,
+    (m) => m.charCodeAt(0) === 62 /* ">" */ ? m : String(round(Number(m))),
   );
 }
 
