@@ -113,19 +113,23 @@ const FIT_RULES: Rule[] = [
   ],
 ];
 
+// Rules whose group is "" apply to top-level options; messages name the caller instead.
+const SEED_RULE: Rule = ["", "seed", "an integer", (v) => isInt(v, -Infinity)];
+const FIT_MODEL_RULE: Rule = ["", "model", '"logistic", "tree" or "forest"', isKind];
+
 const STAGE_RULES: Rule[] = [
-  ["classify", "seed", "an integer", (v) => isInt(v, -Infinity)],
-  ["classify", "folds", "an integer ≥ 2", (v) => isInt(v, 2)],
+  SEED_RULE,
+  ["", "folds", "an integer ≥ 2", (v) => isInt(v, 2)],
   [
-    "classify",
+    "",
     "testFraction",
     "a number in (0, 1)",
     (v) => typeof v === "number" && v > 0 && v < 1,
   ],
-  ["classify", "selectBy", '"accuracy" or "macroF1"', (v) => v === "accuracy" || v === "macroF1"],
-  ["classify", "model", 'null, "logistic", "tree" or "forest"', (v) => v === null || isKind(v)],
+  ["", "selectBy", '"accuracy" or "macroF1"', (v) => v === "accuracy" || v === "macroF1"],
+  ["", "model", 'null, "logistic", "tree" or "forest"', (v) => v === null || isKind(v)],
   [
-    "classify",
+    "",
     "models",
     'a non-empty array of "logistic", "tree", "forest"',
     (v) => Array.isArray(v) && v.length > 0 && v.every(isKind) && new Set(v).size === v.length,
@@ -136,12 +140,14 @@ function show(v: unknown): string {
   return typeof v === "string" ? `"${v}"` : Array.isArray(v) ? JSON.stringify(v) : String(v);
 }
 
-function check(rules: Rule[], merged: Record<string, unknown>): void {
+function check(rules: Rule[], merged: Record<string, unknown>, caller: string): void {
   for (const [group, key, says, ok] of rules) {
-    const holder = group === "classify" ? merged : merged[group] as Record<string, unknown>;
+    const holder = group === "" ? merged : merged[group] as Record<string, unknown>;
     if (!ok(holder[key])) {
       throw new RangeError(
-        `The '${key}' option of ${group} must be ${says}. Got ${show(holder[key])} instead`,
+        `The '${key}' option of ${group || caller} must be ${says}. Got ${
+          show(holder[key])
+        } instead`,
       );
     }
   }
@@ -163,11 +169,7 @@ export function resolveFitOptions(input: FitOptionsInput = {}): FitOptions {
     seed: input.seed ?? CLASSIFY_DEFAULTS.seed,
     ...mergeModels(input),
   };
-  check(
-    [["classify", "model", '"logistic", "tree" or "forest"', isKind], STAGE_RULES[0]],
-    merged as never,
-  );
-  check(FIT_RULES, merged as never);
+  check([FIT_MODEL_RULE, SEED_RULE, ...FIT_RULES], merged as never, "fitClassifier");
   return merged;
 }
 
@@ -180,8 +182,7 @@ export function resolveClassifyOptions(input: ClassifyOptionsInput = {}): Classi
     ...given,
     ...mergeModels(input),
   };
-  check(STAGE_RULES, merged as never);
-  check(FIT_RULES, merged as never);
+  check([...STAGE_RULES, ...FIT_RULES], merged as never, "classify");
   return merged;
 }
 

@@ -25,7 +25,7 @@ export interface CvResult {
   folds: { fold: number; accuracy: number; macroF1: number; trainSeconds: number }[];
   accuracy: { mean: number; sd: number };
   macroF1: { mean: number; sd: number };
-  /** Logistic fits that reached maxIter before the tolerance. */
+  /** Logistic fits that stopped before meeting their tolerance. */
   notConverged: number;
 }
 
@@ -196,7 +196,7 @@ export function classifyStage(
     warnings.push({
       stage: STAGE,
       message:
-        `Logistic regression reached maxIter ${o.logistic.maxIter} before tol ${o.logistic.tol}; raise maxIter or lower C`,
+        `Logistic regression stopped before converging to tol ${o.logistic.tol} within maxIter ${o.logistic.maxIter}; raise maxIter or lower C`,
       count: notConverged,
     });
   }

@@ -218,19 +218,6 @@ export function growTree(
   return { nodes, gain };
 }
 
-/**
- * Index of the leaf each row of row-major `data` (n × d) falls into, for a tree given as
- * typed arrays (see {@link packTree}).
- */
-export function leafOf(t: PackedTree, data: Float64Array, i: number, d: number): number {
-  let node = 0;
-  const off = i * d;
-  while (t.feature[node] >= 0) {
-    node = data[off + t.feature[node]] <= t.threshold[node] ? t.left[node] : t.right[node];
-  }
-  return node;
-}
-
 /** A tree's arrays as typed arrays, with leaf class proportions, for fast prediction. */
 export interface PackedTree {
   feature: Int32Array;

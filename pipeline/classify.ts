@@ -68,9 +68,11 @@ export interface LogisticModel extends ModelBase {
   kind: "logistic";
   coef: number[][];
   intercept: number[];
-  /** L-BFGS iterations used, and whether the gradient reached `tol` before `maxIter`. */
+  /** L-BFGS iterations used, and whether the solver met its tolerance before `maxIter`. */
   iterations: number;
   converged: boolean;
+  /** Why the solver stopped, in words. */
+  stop: string;
   options: LogisticOptions;
 }
 
@@ -144,6 +146,7 @@ export function fitClassifier(
       intercept: fit.intercept,
       iterations: fit.iterations,
       converged: fit.converged,
+      stop: fit.stop,
       options: o.logistic,
     };
   }

@@ -350,3 +350,20 @@ Deno.test("classifyStage warns about a segment too small for the folds", () => {
   assert.equal(small.length, 1);
   assert.match(small[0].message, /fewer than the 5 folds/);
 });
+
+Deno.test("classifyStage counts logistic fits that stop before converging", () => {
+  const { matrix, labels } = blobs(20, 9);
+  const res = classifyStage(matrix, labels, {
+    models: ["logistic"],
+    folds: 3,
+    logistic: { maxIter: 1 },
+  });
+  assert.deepEqual(res.warnings, [{
+    stage: "classify",
+    message:
+      "Logistic regression stopped before converging to tol 0.0001 within maxIter 1; raise maxIter or lower C",
+    count: 4,
+  }]);
+  const model = res.outputs.model;
+  assert.ok(model.kind === "logistic" && !model.converged && model.stop === "reached maxIter (1)");
+});
