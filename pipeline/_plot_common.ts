@@ -108,8 +108,10 @@ export function formatCount(n: number): string {
   return (n < 0 ? "-" : "") + grouped + (frac === undefined ? "" : `.${frac}`);
 }
 
-/** 0.2345 → "23.5%". */
+/** 0.2345 → "23.5%"; a share too small to show (but not zero) reads "<0.1%", not "0.0%". */
 export function formatPercent(share: number, digits = 1): string {
+  const smallest = 10 ** -digits;
+  if (share > 0 && share * 100 < smallest / 2) return `<${smallest.toFixed(digits)}%`;
   return `${(share * 100).toFixed(digits)}%`;
 }
 

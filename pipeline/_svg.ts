@@ -131,14 +131,15 @@ export function textPart(
   } = {},
 ): Part {
   if (text === "") return { markup: "", width: 0, height: 0 };
-  const shown = width === undefined ? text : truncate(text, width, size);
+  // Bold glyphs are about a tenth wider than the regular ones textWidth measures.
+  const widen = weight === "normal" ? 1 : 1.1;
+  const shown = width === undefined ? text : truncate(text, width / widen, size);
   const bold = weight === "normal" ? "" : ` font-weight="${weight}"`;
   return {
     markup: `<text x="0" y="${size}" font-size="${size}"${bold} fill="${color}">${
       escapeXml(shown)
     }</text>`,
-    // Bold glyphs are about a tenth wider than the regular ones textWidth measures.
-    width: width ?? textWidth(shown, size) * (weight === "normal" ? 1 : 1.1),
+    width: width ?? textWidth(shown, size) * widen,
     height: Math.round(size * 1.3),
   };
 }

@@ -169,6 +169,11 @@ Deno.test("segmentSizesChart() labels each bar with its count and share", () => 
   assert.ok(t.indexOf("Bargain hunters") < t.indexOf("Segment 1"));
 });
 
+Deno.test("segmentSizesChart() never rounds a non-empty segment to 0.0%", () => {
+  const t = texts(segmentSizesChart([{ segment: 0, count: 99999 }, { segment: 1, count: 1 }]));
+  assert.ok(t.includes("1 · <0.1%") && t.includes("99,999 · 100.0%"));
+});
+
 Deno.test("countSegments() counts labels in display order, noise last", () => {
   assert.deepEqual(countSegments([2, -1, 0, 2, 2, -1]), [
     { segment: 0, count: 1 },
