@@ -126,6 +126,15 @@ export function crossValidate(
  *
  * @param options @default models ["logistic", "tree", "forest"], model null, selectBy
  *   "macroF1", folds 5, testFraction 0.2, seed 0; model settings as for fitClassifier.
+ * @example
+ * ```ts
+ * import { classifyStage } from "./classify.ts";
+ * import { fromRows } from "./types.ts";
+ * const xs = Array.from({ length: 40 }, (_, i) => [i < 20 ? i - 30 : i + 10]);
+ * const labels = xs.map(([x], i) => (i === 0 ? -1 : x < 0 ? 0 : 1));
+ * const { outputs, warnings } = classifyStage(fromRows(xs), labels, { models: ["logistic"] });
+ * if (outputs.test.accuracy !== 1 || warnings[0].count !== 1) throw new Error("unexpected");
+ * ```
  */
 export function classifyStage(
   matrix: Matrix,

@@ -86,7 +86,20 @@ export function coefficientTable(model: LogisticModel): CoefficientRow[] {
   );
 }
 
-/** Gini (impurity) importance of a tree or forest, normalised to sum 1. */
+/**
+ * Gini (impurity) importance of a tree or forest, normalised to sum 1.
+ *
+ * @example
+ * ```ts
+ * import { fitClassifier } from "./classify.ts";
+ * import { impurityImportance } from "./importance.ts";
+ * import { fromRows } from "./types.ts";
+ * const x = fromRows([[1, 0], [2, 1], [8, 0], [9, 1]], ["spend", "flat"]);
+ * const model = fitClassifier(x, [0, 0, 1, 1], { model: "tree", tree: { minSamplesLeaf: 1 } });
+ * if (model.kind !== "tree") throw new Error("expected a tree");
+ * if (impurityImportance(model)[0].mean !== 1) throw new Error("spend does all the work");
+ * ```
+ */
 export function impurityImportance(model: TreeModel | ForestModel): ImportanceRow[] {
   return model.columns.map((feature, j) => ({ feature, mean: model.importance[j] }));
 }
@@ -135,6 +148,16 @@ function groupColumns(groups: Record<string, string[]>, names: string[]): [strin
  * `seed`, so its result does not depend on which others are asked for.
  *
  * @param options @default nRepeats 5, seed 0, metric "accuracy", groups null
+ * @example
+ * ```ts
+ * import { fitClassifier } from "./classify.ts";
+ * import { permutationImportance } from "./importance.ts";
+ * import { fromRows } from "./types.ts";
+ * const x = fromRows(Array.from({ length: 40 }, (_, i) => [i % 2 ? 3 : -3, (i * 7) % 5]));
+ * const y = Array.from({ length: 40 }, (_, i) => i % 2);
+ * const rows = permutationImportance(fitClassifier(x, y), x, y, { seed: 1 });
+ * if (!(rows[0].mean > 0.2)) throw new Error("the first column decides the class");
+ * ```
  */
 export function permutationImportance(
   model: ClassifierModel,
@@ -208,6 +231,17 @@ export interface ImportanceOutputs {
  *
  * @param options As for permutationImportance; @default nRepeats 5, seed 0, metric
  *   "accuracy", groups null
+ * @example
+ * ```ts
+ * import { fitClassifier } from "./classify.ts";
+ * import { importanceStage } from "./importance.ts";
+ * import { fromRows } from "./types.ts";
+ * const matrix = fromRows([[-2, 1], [-1, 0], [1, 1], [2, 0]], ["spend", "visits"]);
+ * const labels = [0, 0, 1, 1];
+ * const model = fitClassifier(matrix, labels);
+ * const { outputs } = importanceStage({ model, matrix, labels, values: matrix });
+ * if (outputs.coefficients.length !== 4 || outputs.drivers.length !== 4) throw new Error("");
+ * ```
  */
 export function importanceStage(
   inputs: ImportanceInputs,
