@@ -127,16 +127,21 @@ export function lbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions): Lbfg
         reason: "line search found no acceptable step",
       };
     }
-    // xNew / gNew hold the accepted point.
-    const slot = head;
-    const s = S[slot], y = Y[slot];
+    // xNew / gNew hold the accepted point. Keep the pair only when it carries curvature; the
+    // slot it would take may still hold the oldest pair, so test before writing.
+    let sy = 0, yy = 0;
     for (let i = 0; i < n; i++) {
-      s[i] = xNew[i] - x[i];
-      y[i] = gNew[i] - g[i];
+      const dy = gNew[i] - g[i];
+      sy += (xNew[i] - x[i]) * dy;
+      yy += dy * dy;
     }
-    const sy = dot(s, y);
-    if (sy > 2.2e-16 * dot(y, y)) {
-      rho[slot] = 1 / sy;
+    if (sy > 2.2e-16 * yy) {
+      const s = S[head], y = Y[head];
+      for (let i = 0; i < n; i++) {
+        s[i] = xNew[i] - x[i];
+        y[i] = gNew[i] - g[i];
+      }
+      rho[head] = 1 / dot(s, y);
       head = (head + 1) % m;
       stored = Math.min(stored + 1, m);
     }

@@ -211,7 +211,7 @@ export function growTree(
     const leftId = addNode(lc), rightId = addNode(rc);
     nodes.left[id] = leftId;
     nodes.right[id] = rightId;
-    // Right pushed first so the left subtree is grown first (node ids read depth-first).
+    // Right pushed first so the left subtree is grown first.
     stack.push({ id: rightId, start: lo, end, depth: depth + 1, counts: rc });
     stack.push({ id: leftId, start, end: lo, depth: depth + 1, counts: lc });
   }

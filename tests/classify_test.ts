@@ -11,6 +11,7 @@ import {
   stratifiedKFold,
   stratifiedSplit,
 } from "../pipeline/classify.ts";
+import { lbfgs } from "../pipeline/_logreg_lbfgs.ts";
 import { rng } from "../pipeline/_random.ts";
 import { fromRows, type Matrix } from "../pipeline/types.ts";
 import { makeClassification } from "./classify_data.ts";
@@ -366,4 +367,21 @@ Deno.test("classifyStage counts logistic fits that stop before converging", () =
   }]);
   const model = res.outputs.model;
   assert.ok(model.kind === "logistic" && !model.converged && model.stop === "reached maxIter (1)");
+});
+
+Deno.test("the L-BFGS solver walks the Rosenbrock valley to its minimum at (1, 1)", () => {
+  let calls = 0;
+  const rosenbrock = (x: Float64Array, g: Float64Array) => {
+    calls++;
+    const [a, b] = x;
+    g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+    g[1] = 200 * (b - a * a);
+    return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+  };
+  const opts = { gtol: 1e-10, ftol: 0, maxIter: 200, memory: 5 };
+  const res = lbfgs(rosenbrock, Float64Array.from([-1.2, 1]), opts);
+  assert.ok(res.converged, res.reason);
+  assertClose(res.x, [1, 1], 1e-8);
+  assert.equal(res.evaluations, calls);
+  assert.deepEqual(lbfgs(rosenbrock, Float64Array.from([-1.2, 1]), opts), res);
 });
