@@ -44,8 +44,15 @@ export function formatSeconds(s: number): string {
 }
 
 /** One plain progress line: "sentiment 1200/5000 (24%), 310 items/s, ETA 12s". */
-export function progressLine(label: string, done: number, total: number, seconds: number): string {
-  const rate = seconds > 0 ? done / seconds : NaN;
+export function progressLine(
+  label: string,
+  done: number,
+  total: number,
+  seconds: number,
+  startedAt = 0,
+): string {
+  // Items already done when the step started (cache hits) do not count towards the speed.
+  const rate = seconds > 0 ? (done - startedAt) / seconds : NaN;
   const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
   const eta = done >= total ? "done" : `ETA ${formatSeconds((total - done) / rate)}`;
   const speed = Number.isFinite(rate) ? `${rate.toFixed(rate < 10 ? 1 : 0)} items/s` : "? items/s";
@@ -85,7 +92,7 @@ function lineReporter(
   everyMs: number,
   everyShare: number,
 ): ProgressReporter {
-  let label: string | null = null, start = 0, lastAt = 0, nextShare = 0, last = 0;
+  let label: string | null = null, start = 0, lastAt = 0, nextShare = 0, last = 0, first = 0;
   let finished = false;
   return {
     onProgress(done, total, name) {
@@ -95,15 +102,23 @@ function lineReporter(
         label = name;
         start = t;
         lastAt = t;
-        nextShare = everyShare;
+        first = done;
+        last = done;
         finished = false;
-        write(`${name} 0/${total} started`);
+        const share0 = total > 0 ? done / total : 1;
+        nextShare = (Math.floor(share0 / everyShare + 1e-9) + 1) * everyShare;
+        write(`${name} ${done}/${total} started`);
+        if (done >= total) {
+          write(progressLine(name, done, total, 0, first));
+          finished = true;
+        }
+        return;
       }
       last = done;
       if (finished) return;
       const share = total > 0 ? done / total : 1;
       if (share >= nextShare - 1e-9 || t - lastAt >= everyMs || done >= total) {
-        write(progressLine(name, done, total, (t - start) / 1000));
+        write(progressLine(name, done, total, (t - start) / 1000, first));
         lastAt = t;
         while (nextShare <= share + 1e-9) nextShare += everyShare;
         finished = done >= total;
@@ -116,7 +131,7 @@ function lineReporter(
 }
 
 function barReporter(now: () => number): ProgressReporter {
-  let bar: cliProgress.SingleBar | null = null, label: string | null = null, start = 0;
+  let bar: cliProgress.SingleBar | null = null, label: string | null = null, start = 0, first = 0;
   const finish = () => {
     bar?.stop();
     bar = null;
@@ -129,6 +144,7 @@ function barReporter(now: () => number): ProgressReporter {
         finish();
         label = name;
         start = t;
+        first = done;
         bar = new cliProgress.SingleBar({
           format: "{label} [{bar}] {value}/{total} | {speed} items/s | ETA {eta_formatted}",
           stream: process.stderr,
@@ -139,7 +155,7 @@ function barReporter(now: () => number): ProgressReporter {
         bar.start(total, 0, { label: name, speed: "?" });
       }
       const secs = (t - start) / 1000;
-      const speed = secs > 0 ? (done / secs).toFixed(1) : "?";
+      const speed = secs > 0 ? ((done - first) / secs).toFixed(1) : "?";
       bar!.setTotal(total);
       bar!.update(done, { label: name, speed });
       if (done >= total) finish();
