@@ -28,6 +28,8 @@ export interface TextAnalysis {
   personsMasked: number;
   inferred: Record<TextTask, number>;
   cacheHits: Record<TextTask, number>;
+  /** Wall time of each model task, cache lookups included. */
+  seconds: Record<TextTask, number>;
   /** TF-IDF rows and top keywords of each text under a (fitted) vocabulary. */
   finishKeywords(tfidf: TfidfModel, k: number): { tfidfRows: SparseRows; keywords: string[][] };
 }
@@ -59,6 +61,7 @@ export async function analyseTexts(
 ): Promise<TextAnalysis> {
   const inferred: Record<TextTask, number> = { embedding: 0, sentiment: 0, entities: 0 };
   const cacheHits: Record<TextTask, number> = { embedding: 0, sentiment: 0, entities: 0 };
+  const seconds: Record<TextTask, number> = { embedding: 0, sentiment: 0, entities: 0 };
   const texts = prepared.masked;
   let entities: Entity[][] | null = null;
   let finalTexts = texts;
@@ -80,6 +83,7 @@ export async function analyseTexts(
     entities = texts.map((t, i) => adapter.restore(t, r.values.get(hashes[i])!));
     inferred.entities = r.counters.inferred;
     cacheHits.entities = r.counters.cacheHits;
+    seconds.entities = r.counters.seconds;
     if (opts.maskNames) {
       finalTexts = texts.map((t, i) => {
         const m = maskPersons(t, entities![i], types);
@@ -104,6 +108,7 @@ export async function analyseTexts(
     sentiment = hashes.map((h) => sentimentOf(r.values.get(h)!));
     inferred.sentiment = r.counters.inferred;
     cacheHits.sentiment = r.counters.cacheHits;
+    seconds.sentiment = r.counters.seconds;
   }
 
   let embeddings: Float32Array[] | null = null;
@@ -120,6 +125,7 @@ export async function analyseTexts(
     embeddings = hashes.map((h) => r.values.get(h)!);
     inferred.embedding = r.counters.inferred;
     cacheHits.embedding = r.counters.cacheHits;
+    seconds.embedding = r.counters.seconds;
   }
 
   const words = finalTexts.map((t, i) => segmentWords(t, { language: prepared.languages[i] }));
@@ -132,6 +138,7 @@ export async function analyseTexts(
     personsMasked,
     inferred,
     cacheHits,
+    seconds,
     finishKeywords(tfidf, k) {
       const tfidfRows = transformTfidf(tfidf, words);
       const keywords = words.map((_, i) => topTerms(rowEntries(tfidfRows, i), tfidf.vocabulary, k));

@@ -72,6 +72,8 @@ export interface TextStats {
   inferred: Record<TextTask, number>;
   /** Distinct texts whose model result came from the cache. */
   cacheHits: Record<TextTask, number>;
+  /** Wall time of each model task (cache lookups included). */
+  modelSeconds: Record<TextTask, number>;
   seconds: number;
   textsPerSecond: number;
   vectors: "model" | "tfidf";
@@ -222,6 +224,7 @@ async function run(
     masked: { ...prepared.pii, person: analysis.personsMasked },
     inferred: analysis.inferred,
     cacheHits: analysis.cacheHits,
+    modelSeconds: analysis.seconds,
     seconds,
     textsPerSecond: prepared.masked.length / Math.max(seconds, 1e-9),
     vectors,
