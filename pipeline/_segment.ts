@@ -36,7 +36,7 @@ export const STOP_WORDS_ZH: ReadonlySet<string> = new Set(
     .split(/\s+/),
 );
 
-const PLACEHOLDER = /\[(?:EMAIL|PHONE|URL|CARD|PERSON)\]/g;
+const PLACEHOLDER = /\[(?:EMAIL|PHONE|URL|CARD|PERSON|USER)\]/g;
 const HAN = /\p{Script=Han}/u;
 const HAN_GLOBAL = /\p{Script=Han}/gu;
 const LETTER_OR_HAN = /[\p{L}]/u;

@@ -40,6 +40,8 @@ export interface TextOptions {
   personTypes?: string[];
   /** Mask card-like numbers only when they pass the Luhn check. @default true */
   luhn?: boolean;
+  /** Mask @handles as [USER] (brands' handles are lost as keywords too). @default false */
+  maskMentions?: boolean;
   /** Replace customer ids in the outputs with salted hashes (pseudonymize). @default null */
   pseudonymizeSalt?: string | null;
   /** A cache object (tests pass openTextCache(":memory:")); wins over cachePath. @default null */
@@ -76,6 +78,7 @@ export const TEXT_DEFAULTS = Object.freeze({
   maskNames: true,
   personTypes: ["PER", "PERSON"],
   luhn: true,
+  maskMentions: false,
   pseudonymizeSalt: null,
   cache: null,
   cachePath: null,
@@ -109,6 +112,7 @@ const RULES: { key: keyof ResolvedTextOptions; ok: (v: unknown) => boolean; expe
     expected: "a list of entity types",
   },
   { key: "luhn", ok: (v) => typeof v === "boolean", expected: "true or false" },
+  { key: "maskMentions", ok: (v) => typeof v === "boolean", expected: "true or false" },
   {
     key: "pseudonymizeSalt",
     ok: (v) => v === null || (typeof v === "string" && v.length > 0),

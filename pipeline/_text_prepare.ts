@@ -50,7 +50,7 @@ function normaliseLanguage(v: unknown, text: string): string {
 /** Validates the table and prepares its texts (see the module doc). */
 export function prepareTexts(
   texts: pl.DataFrame,
-  options: { maxTextsPerCustomer: number; luhn: boolean },
+  options: { maxTextsPerCustomer: number; luhn: boolean; mentions: boolean },
 ): PreparedTexts {
   for (const name of ["customer_id", "text"]) {
     if (!texts.columns.includes(name)) {
@@ -92,9 +92,12 @@ export function prepareTexts(
   }
   kept.sort((a, b) => a - b);
 
-  const pii: PiiCounts = { url: 0, email: 0, card: 0, phone: 0 };
+  const pii: PiiCounts = { url: 0, email: 0, card: 0, phone: 0, mention: 0 };
   const masked = kept.map((i) => {
-    const m = maskPii((raw[i] as string).trim(), { luhn: options.luhn });
+    const m = maskPii((raw[i] as string).trim(), {
+      luhn: options.luhn,
+      mentions: options.mentions,
+    });
     for (const k of Object.keys(pii) as (keyof PiiCounts)[]) pii[k] += m.counts[k];
     return m.text;
   });

@@ -12,6 +12,8 @@
  * - `[PHONE]`: Chinese mobiles (138 1234 5678, +86 13812345678), Chinese landlines (010-12345678),
  *   North American numbers ((555) 123-4567, 555-123-4567, 1-800-555-0199, 10 plain digits) and
  *   any number written with a leading + or 00 and 8–15 digits (+44 20 7946 0958);
+ * - `[USER]`: @handles of social accounts, only when asked (`mentions: true`): in posts they are
+ *   mostly brands ("@united"), which are worth keeping as words;
  * - `[PERSON]`: person names, where a named-entity model finds them ({@linkcode maskSpans}).
  *
  * @module
@@ -25,14 +27,18 @@ export interface PiiCounts {
   email: number;
   card: number;
   phone: number;
+  mention: number;
 }
 
 /** Options of {@linkcode maskPii}. */
 export interface PiiOptions {
   /** Mask card-like numbers only when they pass the Luhn check. @default true */
   luhn?: boolean;
+  /** Mask @handles as [USER]. @default false */
+  mentions?: boolean;
 }
 
+const MENTION_RE = /(?<![\w@.])@[A-Za-z0-9_]{1,30}(?![\w@])/g;
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'\u3000-\u303f\uff00-\uffef]+/gi;
 const EMAIL_RE =
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
@@ -86,8 +92,8 @@ export function maskPii(
   text: string,
   options: PiiOptions = {},
 ): { text: string; counts: PiiCounts } {
-  const { luhn = true } = options;
-  const counts: PiiCounts = { url: 0, email: 0, card: 0, phone: 0 };
+  const { luhn = true, mentions = false } = options;
+  const counts: PiiCounts = { url: 0, email: 0, card: 0, phone: 0, mention: 0 };
   let out = text.replace(URL_RE, (m) => {
     // Sentence punctuation right after a link is not part of it.
     const trail = m.match(/[.,;:!?)\]]+$/)?.[0] ?? "";
@@ -110,6 +116,12 @@ export function maskPii(
     counts.phone++;
     return "[PHONE]";
   });
+  if (mentions) {
+    out = out.replace(MENTION_RE, () => {
+      counts.mention++;
+      return "[USER]";
+    });
+  }
   return { text: out, counts };
 }
 

@@ -66,8 +66,15 @@ export interface TextStats {
   texts: number;
   customers: number;
   dropped: { blank: number; capped: number };
-  /** Personal data masked: URLs, emails, cards, phones and person names. */
-  masked: { url: number; email: number; card: number; phone: number; person: number };
+  /** Personal data masked: URLs, emails, cards, phones, @handles and person names. */
+  masked: {
+    url: number;
+    email: number;
+    card: number;
+    phone: number;
+    mention: number;
+    person: number;
+  };
   /** Distinct texts each model read in this run (0 for a task whose results all came cached). */
   inferred: Record<TextTask, number>;
   /** Distinct texts whose model result came from the cache. */
@@ -131,6 +138,7 @@ async function run(
   const prepared = prepareTexts(inputs.texts, {
     maxTextsPerCustomer: config.maxTextsPerCustomer,
     luhn: opts.luhn,
+    mentions: opts.maskMentions,
   });
   if (prepared.dropped.blank > 0) {
     warnings.push({
@@ -180,7 +188,9 @@ async function run(
   }
   const reduced = applyPca(pca, x);
   const informative = pca.explainedVariance.filter((v) => v > 0).length;
-  if (!fitted && informative < pca.components.length) {
+  if (prepared.masked.length === 0) {
+    warnings.push({ stage: STAGE, message: "No texts to analyse: the text features are empty" });
+  } else if (!fitted && informative < pca.components.length) {
     warnings.push({
       stage: STAGE,
       message: `Only ${informative} of ${pca.components.length} text vector dimensions carry ` +

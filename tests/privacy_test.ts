@@ -51,13 +51,21 @@ Deno.test("maskPii() leaves dates, prices, flight numbers, handles and order num
   for (const text of untouched) {
     const r = maskPii(text);
     assert.equal(r.text, text);
-    assert.deepEqual(r.counts, { url: 0, email: 0, card: 0, phone: 0 });
+    assert.deepEqual(r.counts, { url: 0, email: 0, card: 0, phone: 0, mention: 0 });
   }
 });
 
 Deno.test("maskPii() counts what it masked", () => {
   const r = maskPii("a@b.com, c@d.org, http://x.io and 138 1234 5678");
-  assert.deepEqual(r.counts, { url: 1, email: 2, card: 0, phone: 1 });
+  assert.deepEqual(r.counts, { url: 1, email: 2, card: 0, phone: 1, mention: 0 });
+});
+
+Deno.test("maskPii() masks @handles only when asked, and never the @ of an email", () => {
+  const text = "@united thanks! cc @Jo_Doe, mail jo@doe.com";
+  assert.equal(maskPii(text).text, "@united thanks! cc @Jo_Doe, mail [EMAIL]");
+  const r = maskPii(text, { mentions: true });
+  assert.equal(r.text, "[USER] thanks! cc [USER], mail [EMAIL]");
+  assert.equal(r.counts.mention, 2);
 });
 
 Deno.test("luhnValid() accepts card test numbers and rejects one wrong digit", () => {

@@ -140,7 +140,14 @@ Deno.test("fitText() masks planted personal data before any output", async () =>
     assert.ok(!everything.includes(planted), `'${planted}' survived`);
     assert.ok(!everything.toLowerCase().includes(planted.toLowerCase()), `'${planted}' survived`);
   }
-  assert.deepEqual(outputs.stats.masked, { url: 0, email: 1, card: 1, phone: 2, person: 1 });
+  assert.deepEqual(outputs.stats.masked, {
+    url: 0,
+    email: 1,
+    card: 1,
+    phone: 2,
+    mention: 0,
+    person: 1,
+  });
 });
 
 Deno.test("fitText() gives keywords per text and per customer, without stop words", async () => {
@@ -337,6 +344,19 @@ Deno.test("fitText() skips empty texts with a counted warning", async () => {
     message: "Texts skipped: empty text or no customer id",
     count: 2,
   });
+});
+
+Deno.test("fitText() on a table without texts returns empty features and says so", async () => {
+  const texts = pl.DataFrame([
+    pl.Series("customer_id", [], pl.Utf8),
+    pl.Series("text", [], pl.Utf8),
+  ]);
+  const { outputs, warnings } = await fitText({ texts }, { models: tinyModels, embeddingDims: 2 });
+  assert.equal(outputs.features.height, 0);
+  assert.deepEqual(outputs.features.columns.slice(-2), ["text_emb_0", "text_emb_1"]);
+  assert.deepEqual(warnings.map((w) => w.message), [
+    "No texts to analyse: the text features are empty",
+  ]);
 });
 
 async function readReviews(file: string, n: number): Promise<string[]> {
