@@ -221,7 +221,8 @@ export function evaluateStage(
   const columns: Record<string, pl.Series> = {
     customer_id: pl.Series("customer_id", ids),
     segment: pl.Series("segment", seg, pl.Int32),
-    event: pl.Series("event", Array.from(event, (e) => (e < 0 ? null : e)), pl.Int32),
+    // Built untyped then cast: a typed constructor would turn the nulls into 0.
+    event: pl.Series("event", Array.from(event, (e) => (e < 0 ? null : e))).cast(pl.Int32),
   };
   const skipped: string[] = [];
   let rfm: RfmModel | null = null;
