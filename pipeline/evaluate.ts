@@ -109,7 +109,12 @@ function readAssignments(a: EvaluateInputs["assignments"]): { ids: string[]; seg
       }
     }
     ids = a.getColumn("customer_id").cast(pl.Utf8).toArray() as string[];
-    raw = a.getColumn("segment").toArray() as number[];
+    // A CSV artifact read back holds text: "0", "-1".
+    try {
+      raw = a.getColumn("segment").cast(pl.Float64, true).toArray() as number[];
+    } catch {
+      throw new TypeError("The 'segment' column of the assignments must hold integers");
+    }
   } else {
     ids = Array.from(a.customer_id, String);
     raw = Array.from(a.segment);

@@ -294,4 +294,19 @@ Deno.test("evaluateStage() takes the cluster stage's assignments frame as well a
   });
   const b = evaluateStage({ assignments, outcomes }, { outcome: "Responded", ...noBaselines });
   assert.deepEqual(a.outputs.rates, b.outputs.rates);
+  // The runner reads a CSV artifact back as text.
+  const text = pl.DataFrame({
+    customer_id: assignments.customer_id,
+    segment: assignments.segment.map(String),
+  });
+  const c = evaluateStage({ assignments: text, outcomes }, {
+    outcome: "Responded",
+    ...noBaselines,
+  });
+  assert.deepEqual(c.outputs.rates, b.outputs.rates);
+  const bad = pl.DataFrame({ customer_id: ["c1"], segment: ["one"] });
+  assert.throws(
+    () => evaluateStage({ assignments: bad, outcomes }, { outcome: "Responded", ...noBaselines }),
+    /The 'segment' column of the assignments must hold integers/,
+  );
 });
