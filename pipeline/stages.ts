@@ -10,6 +10,7 @@ import { type AttributeSpec, buildFeatures } from "./features.ts";
 import { buildMatrix, type MatrixOptions } from "./matrix.ts";
 import { type ClusterOptions, clusterStage } from "./cluster.ts";
 import type { FeatureMeta, Matrix, Tables } from "./types.ts";
+import { classifyStageDef, importanceStageDef } from "./_stages_model.ts";
 import pl from "nodejs-polars";
 import { ingest } from "./ingest.ts";
 import { expandPath } from "./_read_table.ts";
@@ -186,6 +187,11 @@ const clusterStageDef: Stage = {
 const withWiring = (s: Stage): Stage => ({ ...s, code: [...s.code, "stages.ts", "types.ts"] });
 
 /** Every stage of the product, in data-flow order. */
-export const STAGES: Stage[] = [ingestStage, featuresStage, matrixStage, clusterStageDef].map(
-  withWiring,
-);
+export const STAGES: Stage[] = [
+  ingestStage,
+  featuresStage,
+  matrixStage,
+  clusterStageDef,
+  classifyStageDef,
+  importanceStageDef,
+].map(withWiring);
