@@ -125,7 +125,7 @@ export function phrase(r: Row, s: Strings): string {
   return special ? special(fact) : s.generic(fact);
 }
 
-/** Categories (by spend share, else order share) or channels, largest share first. */
+/** Categories (by spend share, else order share) or channels, largest share first, no "other". */
 export function topShares(
   rows: Row[],
   kind: "category" | "channel",
@@ -136,7 +136,8 @@ export function topShares(
   const chosen = kind === "channel"
     ? pick("channel")
     : (pick("categorySpend").length > 0 ? pick("categorySpend") : pick("categoryOrders"));
-  return chosen
+  // "Other categories" tells a reader nothing about what the segment buys.
+  return chosen.filter((r) => !isOtherLevel(r.role.level))
     .sort((a, b) => b.row.meanIn! - a.row.meanIn! || cmp(a.row.feature, b.row.feature))
     .slice(0, top)
     .map((r) => ({ name: s.level(r.role.level!), share: r.row.meanIn!, overall: r.row.meanAll! }));

@@ -96,7 +96,7 @@ ul.traits li.lower::before { content: "▼"; color: var(--low); }
 ul.actions li { position: relative; padding-left: 20px; margin: 4px 0; font-size: 14px; }
 ul.actions li::before { content: "→"; position: absolute; left: 0; color: var(--seg, var(--accent)); font-weight: 700; }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
-.bar { display: grid; grid-template-columns: 74px 1fr 40px; align-items: center; gap: 6px; font-size: 12.5px; margin: 3px 0; }
+.bar { display: grid; grid-template-columns: 84px 1fr 40px; align-items: center; gap: 6px; font-size: 12.5px; margin: 3px 0; }
 .bar .label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .bar .track { position: relative; height: 9px; background: var(--soft); border-radius: 5px; }
 .bar .fill { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 5px; background: var(--seg, var(--accent)); opacity: 0.85; }

@@ -48,10 +48,16 @@ Deno.test("trait phrases carry the segment's and the overall numbers", async () 
   );
   assert.equal(text(0, "order_share_digital"), "digital in 60% of orders vs 24% overall");
   // 14.9 / 7.3 = 2.04
-  assert.equal(text(0, "frequency"), "orders 2× as often as the average customer (14.9 vs 7.3 orders)");
+  assert.equal(
+    text(0, "frequency"),
+    "orders 2× as often as the average customer (14.9 vs 7.3 orders)",
+  );
   // 1.3 / 7.3 = 0.18: 82% less
   assert.match(text(4, "frequency"), /82% less often .*\(1\.3 vs 7\.3 orders\)/);
-  assert.match(text(3, "social_share_per_month"), /4\.9× as often .*1\.1 vs 0\.23 per active month/);
+  assert.match(
+    text(3, "social_share_per_month"),
+    /4\.9× as often .*1\.1 vs 0\.23 per active month/,
+  );
   assert.equal(text(2, "age"), "aged 44.8 on average vs 33.7 overall");
   for (const p of outputs.personas) {
     for (const t of p.traits) assert.match(t.text, /\d/, `${t.feature}: "${t.text}" has no number`);
@@ -246,7 +252,10 @@ Deno.test("personas.md has a section per persona with traits, actions and escape
 Deno.test("buildPersonas() validates its options and inputs with clear messages", async () => {
   await assert.rejects(
     () => buildPersonas(inputs(), { minSegmentSize: 0 }),
-    { name: "RangeError", message: "The 'minSegmentSize' option of personas must be an integer >= 1. Got 0 instead" },
+    {
+      name: "RangeError",
+      message: "The 'minSegmentSize' option of personas must be an integer >= 1. Got 0 instead",
+    },
   );
   await assert.rejects(
     () => buildPersonas(inputs(), { language: "fr" as "en" }),
