@@ -20,6 +20,7 @@ import type {
 } from "./_persona_options.ts";
 import type { Persona } from "./personas.ts";
 import { maskPii } from "./privacy.ts";
+import { upperFirst } from "./_persona_i18n.ts";
 
 /** Generates a continuation of a prompt (greedy). */
 type Generate = (prompt: string, maxNewTokens: number) => Promise<string>;
@@ -121,7 +122,7 @@ function cacheKey(llm: LlmWriterOptions, prompt: string): string {
 function clean(raw: string): string | null {
   const text = maskPii(raw).text.replace(/\s+/g, " ").trim();
   const sentences = text.match(/[^.!?。！？]+[.!?。！？]+|[^.!?。！？]+$/g) ?? [];
-  const kept = sentences.slice(0, 3).join("").trim();
+  const kept = upperFirst(sentences.slice(0, 3).join("").trim());
   return [...kept].length >= 20 ? kept : null;
 }
 
