@@ -22,7 +22,7 @@ const CARD_WORDS = {
 export function personaCard(p: Persona, color: string): string {
   const s = stringsFor(p.language);
   const L = s.labels;
-  const { open, close } = s.punct;
+  const { colon, open, close } = s.punct;
   const segLabel = `${p.segments.length > 1 ? L.segments : L.segment} ${p.segments.join(", ")}`;
   const parts: string[] = [];
   parts.push(
@@ -73,7 +73,7 @@ export function personaCard(p: Persona, color: string): string {
     if (v.texts === 0) parts.push(`<p class="say-line">${h(CARD_WORDS[p.language].none)}</p>`);
     if (v.sentiment !== null) {
       parts.push(
-        `<p class="say-line">${h(L.sentiment)}: <b>${h(signed(v.sentiment))}</b>` +
+        `<p class="say-line">${h(L.sentiment + colon)}<b>${h(signed(v.sentiment))}</b>` +
           (v.overallSentiment === null
             ? ""
             : ` <span class="legend">${
@@ -94,7 +94,7 @@ export function personaCard(p: Persona, color: string): string {
   }
   for (const n of p.notes) parts.push(`<p class="note">${h(n)}</p>`);
   if (p.kind === "segment") {
-    parts.push(`<footer><b>${h(L.trust)}:</b> ${h(p.trust.text)}</footer>`);
+    parts.push(`<footer><b>${h(L.trust + colon)}</b>${h(p.trust.text)}</footer>`);
   }
   return `<article class="card${p.kind === "other" ? " other" : ""}" id="${h(p.id)}" ` +
     `style="--seg: ${h(color)}">\n${parts.join("\n")}\n</article>`;

@@ -56,8 +56,11 @@ export interface PersonaInputs {
   customers?: { ids: readonly string[]; segments: ArrayLike<number> };
   /** Bootstrap stability per segment (cluster stage `stability.segments`). */
   stability?: readonly { segment: number; meanJaccard: number }[];
-  /** Per-segment F1 of the classifier on held-out rows (classify `test.perClass`, class → segment). */
-  f1?: readonly { segment: number; f1: number }[];
+  /**
+   * Per-segment F1 of the classifier on held-out rows: classify's `test.perClass` as it is
+   * (`class` is the segment), or rows with `segment`.
+   */
+  f1?: readonly ({ segment: number; f1: number } | { class: number; f1: number })[];
 }
 
 /** How far to trust a persona. */
@@ -213,7 +216,8 @@ function describe(
     }
   }
   const stability = inputs.stability?.find((x) => x.segment === seg.segment)?.meanJaccard ?? null;
-  const f1 = inputs.f1?.find((x) => x.segment === seg.segment)?.f1 ?? null;
+  const f1 = inputs.f1?.find((x) => ("segment" in x ? x.segment : x.class) === seg.segment)?.f1 ??
+    null;
   return {
     id: `segment-${seg.segment}`,
     kind: "segment",

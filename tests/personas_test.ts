@@ -103,7 +103,8 @@ Deno.test("trust combines stability and classifier F1, unknown when neither was 
   const { outputs } = await buildPersonas({
     ...inputs(),
     stability: [{ segment: 0, meanJaccard: 0.92 }, { segment: 1, meanJaccard: 0.5 }],
-    f1: [{ segment: 0, f1: 0.95 }, { segment: 1, f1: 0.9 }, { segment: 2, f1: 0.8 }],
+    // classify's perClass rows as they come: `class` is the segment
+    f1: [{ class: 0, f1: 0.95 }, { class: 1, f1: 0.9 }, { segment: 2, f1: 0.8 }],
   });
   const trust = (s: number) => bySegment(outputs.personas, s).trust;
   assert.equal(trust(0).level, "high");
