@@ -97,6 +97,16 @@ Deno.test("kmeans() keeps the restart with the lowest inertia", () => {
   assert.deepEqual(again, many);
 });
 
+Deno.test("kmeans() gives the same bits with and without worker threads", () => {
+  const { matrix } = blobs({ rows: 20000, cols: 6, k: 5, seed: 21, spread: 2, sd: 1 });
+  const { rows: n, cols: d, data } = matrix;
+  const p = { k: 5, nInit: 2, maxIter: 100, tol: 1e-6, seed: 4 };
+  const alone = kmeans(data, n, d, { ...p, threads: 0 });
+  const shared = kmeans(data, n, d, { ...p, threads: 2 });
+  assert.deepEqual(shared, alone);
+  assert.ok(alone.iterations > 3);
+});
+
 Deno.test("miniBatchKMeans() recovers far-apart blobs with inertia close to full K-Means", () => {
   const { matrix, truth } = blobs({ rows: 6000, cols: 5, k: 4, seed: 8, spread: 10 });
   const { rows: n, cols: d, data } = matrix;
