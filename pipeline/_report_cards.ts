@@ -14,8 +14,16 @@ import { escapeHtml as h } from "./_report_html.ts";
 
 /** Words of the card that the persona strings do not have. */
 const CARD_WORDS = {
-  en: { bars: "bar: this segment · line: all customers", none: "No texts from this segment" },
-  zh: { bars: "色条：本分群 · 竖线：全部顾客", none: "该分群没有文本" },
+  en: {
+    bars: "bar: this segment · line: all customers",
+    none: "No texts from this segment",
+    llm: "Summary written by a language model from the figures on this card",
+  },
+  zh: {
+    bars: "色条：本分群 · 竖线：全部顾客",
+    none: "该分群没有文本",
+    llm: "摘要由语言模型根据本卡片上的数字撰写",
+  },
 };
 
 /** One persona card; `color` is the segment's colour in the charts. */
@@ -36,6 +44,7 @@ export function personaCard(p: Persona, color: string): string {
       `</div>`,
     `<p class="summary">${h(p.summary)}</p>`,
   );
+  if (p.writer === "llm") parts.push(`<p class="note">${h(CARD_WORDS[p.language].llm)}</p>`);
   if (p.traits.length > 0) {
     parts.push(
       `<h4>${h(L.traits)}</h4><ul class="traits">` +
