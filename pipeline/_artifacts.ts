@@ -10,7 +10,7 @@ import pl from "nodejs-polars";
 import { dirname, join } from "node:path";
 import type { Matrix } from "./types.ts";
 
-export type ArtifactKind = "frame" | "csv" | "frames" | "matrix" | "json" | "text";
+export type ArtifactKind = "frame" | "csv" | "frames" | "files" | "matrix" | "json" | "text";
 
 /** An artifact a stage declares: its name, how it is stored, and its file name. */
 export interface ArtifactSpec {
@@ -28,6 +28,7 @@ export function artifactFile(spec: ArtifactSpec): string {
     case "csv":
       return `${spec.name}.csv`;
     case "frames":
+    case "files":
       return spec.name;
     case "matrix":
       return `${spec.name}.f64`;
@@ -77,6 +78,15 @@ export function saveArtifact(dir: string, spec: ArtifactSpec, value: unknown): s
       writeAtomic(join(path, "index.json"), JSON.stringify(Object.keys(frames)));
       return [...written, join(path, "index.json")];
     }
+    case "files": {
+      const files = value as Record<string, string | Uint8Array>;
+      const written = Object.entries(files).map(([name, data]) => {
+        writeAtomic(join(path, name), data);
+        return join(path, name);
+      });
+      writeAtomic(join(path, "index.json"), JSON.stringify(Object.keys(files)));
+      return [...written, join(path, "index.json")];
+    }
     case "matrix": {
       const m = value as Matrix;
       const bytes = new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength);
@@ -106,6 +116,14 @@ export function loadArtifact(dir: string, spec: ArtifactSpec): unknown {
       const names: string[] = JSON.parse(Deno.readTextFileSync(join(path, "index.json")));
       return Object.fromEntries(names.map((n) => [n, pl.readParquet(join(path, `${n}.parquet`))]));
     }
+    case "files": {
+      const names: string[] = JSON.parse(Deno.readTextFileSync(join(path, "index.json")));
+      return Object.fromEntries(names.map((n) => {
+        const text = /\.(svg|html|md|json|csv|txt)$/.test(n);
+        const file = join(path, n);
+        return [n, text ? Deno.readTextFileSync(file) : Deno.readFileSync(file)];
+      }));
+    }
     case "matrix": {
       const header = JSON.parse(Deno.readTextFileSync(`${path}.json`));
       const bytes = Deno.readFileSync(path);
@@ -122,7 +140,7 @@ export function loadArtifact(dir: string, spec: ArtifactSpec): unknown {
 /** Whether every file of an artifact exists. */
 export function artifactExists(dir: string, spec: ArtifactSpec): boolean {
   const path = join(dir, artifactFile(spec));
-  const probe = spec.kind === "frames"
+  const probe = spec.kind === "frames" || spec.kind === "files"
     ? join(path, "index.json")
     : spec.kind === "matrix"
     ? `${path}.json`

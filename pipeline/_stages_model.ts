@@ -11,6 +11,7 @@ import {
   classifyStage,
   predictProba,
 } from "./classify.ts";
+import { type EvaluateOptions, evaluateStage } from "./evaluate.ts";
 import { importanceStage, type PermutationOptions } from "./importance.ts";
 import { type MatrixModel, rawMatrix } from "./matrix.ts";
 import type { Stage } from "./run.ts";
@@ -23,7 +24,7 @@ export function labelsOf(assignments: pl.DataFrame): Int32Array {
 
 export const classifyStageDef: Stage = {
   name: "classify",
-  inputs: ["matrix", "matrix_ids", "assignments"],
+  inputs: ["matrix", "matrix_ids", "segments"],
   outputs: [
     { name: "classifier", kind: "json" },
     { name: "classify_summary", kind: "json" },
@@ -45,7 +46,7 @@ export const classifyStageDef: Stage = {
   options: ({ config }) => config.classify,
   run(inputs, ctx) {
     const matrix = inputs.matrix as Matrix;
-    const labels = labelsOf(inputs.assignments as pl.DataFrame);
+    const labels = labelsOf(inputs.segments as pl.DataFrame);
     const progress = ctx.progress("classify");
     const { outputs: o, warnings } = classifyStage(matrix, labels, {
       seed: ctx.seed,
@@ -113,7 +114,7 @@ export const importanceStageDef: Stage = {
     "classify_summary",
     "matrix",
     "matrix_model",
-    "assignments",
+    "segments",
     "features",
     "feature_meta",
   ],
@@ -122,7 +123,7 @@ export const importanceStageDef: Stage = {
   options: ({ config }) => config.importance,
   run(inputs, ctx) {
     const matrix = inputs.matrix as Matrix;
-    const labels = labelsOf(inputs.assignments as pl.DataFrame);
+    const labels = labelsOf(inputs.segments as pl.DataFrame);
     const split = (inputs.classify_summary as { split: { test: number[] } }).split;
     const meta = inputs.feature_meta as FeatureMeta[];
     const values = rawMatrix(inputs.features as pl.DataFrame, meta);
@@ -143,6 +144,59 @@ export const importanceStageDef: Stage = {
       outputs: { importance: outputs },
       warnings,
       metrics: { topFeatures: top.map((r) => r.feature) },
+    };
+  },
+};
+
+export const evaluateStageDef: Stage = {
+  name: "evaluate",
+  inputs: ["segments", "outcomes", "features", "feature_meta", "matrix_model"],
+  optional: ["text_features", "text_meta"],
+  outputs: [
+    { name: "evaluation", kind: "json" },
+    { name: "evaluation_labels", kind: "csv" },
+  ],
+  code: [
+    "evaluate.ts",
+    "_evaluate_stats.ts",
+    "_evaluate_tables.ts",
+    "_evaluate_baselines.ts",
+    "_evaluate_options.ts",
+    "_evaluate_verdict.ts",
+    "_rfm.ts",
+    "cluster.ts",
+    "_kmeans.ts",
+    "_stages_model.ts",
+  ],
+  options: ({ config }) => config.evaluate,
+  applies: ({ config }) =>
+    config.evaluate ? true : "no outcome named (config key 'evaluate' is absent)",
+  run(inputs, ctx) {
+    let features = inputs.features as pl.DataFrame;
+    let meta = inputs.feature_meta as FeatureMeta[];
+    if (inputs.text_features) {
+      features = features.join(inputs.text_features as pl.DataFrame, {
+        on: "customer_id",
+        how: "left",
+      });
+      meta = [...meta, ...(inputs.text_meta as FeatureMeta[])];
+    }
+    const options = ctx.loaded.config.evaluate as Partial<EvaluateOptions> & { outcome: string };
+    const { outputs, warnings } = evaluateStage({
+      assignments: inputs.segments as pl.DataFrame,
+      outcomes: inputs.outcomes as pl.DataFrame,
+      features,
+      featureMeta: meta,
+      segmentationFeatures: (inputs.matrix_model as MatrixModel).steps.map((s) => s.column),
+    }, { seed: ctx.seed, ...options });
+    const { labels, ...evaluation } = outputs;
+    return {
+      outputs: { evaluation, evaluation_labels: labels },
+      warnings,
+      metrics: {
+        verdict: outputs.verdict,
+        cramersV: Object.fromEntries(outputs.comparison.map((c) => [c.method, c.cramersV])),
+      },
     };
   },
 };

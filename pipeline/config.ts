@@ -100,6 +100,8 @@ export const ConfigSchema = z.object({
   classify: stageOptions.default({}),
   importance: stageOptions.default({}),
   personas: stageOptions.default({}),
+  evaluate: stageOptions.optional()
+    .describe("External validity: { outcome, positive?, rfm? }; runs only when given"),
   privacy: z.object({
     pseudonymize: z.boolean().default(false),
     salt: z.string().default("personae"),

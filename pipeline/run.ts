@@ -26,6 +26,8 @@ export interface StageContext {
   loaded: LoadedConfig;
   seed: number;
   runDir: string;
+  /** What the stages before this one did (status and warnings), in order. */
+  records: readonly StageRecord[];
   /** A progress callback for long loops, labelled; quiet runs get a no-op. */
   progress(label: string): (done: number, total: number) => void;
 }
@@ -253,6 +255,7 @@ export async function runPipeline(
       loaded,
       seed,
       runDir: options.runDir,
+      records: [...records],
       progress: (label) => options.progress?.(stage.name, label) ?? (() => {}),
     };
     const result = await stage.run(inputs, ctx);

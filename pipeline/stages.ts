@@ -5,12 +5,16 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import { type LoadedConfig, resolveIn } from "./config.ts";
 import { type AttributeSpec, buildFeatures } from "./features.ts";
 import { buildMatrix, type MatrixOptions } from "./matrix.ts";
 import { type ClusterOptions, clusterStage } from "./cluster.ts";
+import { fitText, type TextOptions } from "./text.ts";
+import { pseudonymize } from "./privacy.ts";
 import type { FeatureMeta, Matrix, Tables } from "./types.ts";
-import { classifyStageDef, importanceStageDef } from "./_stages_model.ts";
+import { classifyStageDef, evaluateStageDef, importanceStageDef } from "./_stages_model.ts";
+import { chartsStageDef, personasStageDef, reportStageDef } from "./_stages_output.ts";
 import pl from "nodejs-polars";
 import { ingest } from "./ingest.ts";
 import { expandPath } from "./_read_table.ts";
@@ -87,6 +91,68 @@ const featuresStage: Stage = {
   },
 };
 
+/** Where model results are cached across runs and notebooks, unless the config says. */
+export const DEFAULT_TEXT_CACHE = ".cache/text-cache.sqlite";
+
+const textStageDef: Stage = {
+  name: "text",
+  inputs: ["tables"],
+  outputs: [
+    { name: "text_features", kind: "frame" },
+    { name: "text_meta", kind: "json" },
+    { name: "text_terms", kind: "frame" },
+    { name: "texts", kind: "frame" },
+    { name: "text_model", kind: "json" },
+  ],
+  code: [
+    "text.ts",
+    "models.ts",
+    "privacy.ts",
+    "_segment.ts",
+    "_svd.ts",
+    "_tfidf.ts",
+    "_text_aggregate.ts",
+    "_text_analyse.ts",
+    "_text_cache.ts",
+    "_text_entities.ts",
+    "_text_infer.ts",
+    "_text_options.ts",
+    "_text_prepare.ts",
+  ],
+  options: ({ config }) => config.text,
+  applies: ({ config }) => config.tables.texts ? true : "the data set has no texts table",
+  async run(inputs, ctx) {
+    const texts = (inputs.tables as Tables).texts!;
+    const progress = ctx.progress("text");
+    const options = ctx.loaded.config.text as TextOptions;
+    const cachePath = options.cachePath === undefined ? DEFAULT_TEXT_CACHE : options.cachePath;
+    if (cachePath) Deno.mkdirSync(dirname(cachePath), { recursive: true });
+    const { outputs: o, warnings } = await fitText({ texts }, {
+      seed: ctx.seed,
+      ...options,
+      cachePath,
+      onProgress: (done, total) => progress(done, total),
+    });
+    return {
+      outputs: {
+        text_features: o.features,
+        text_meta: o.meta,
+        text_terms: o.terms,
+        texts: o.texts,
+        text_model: o.model,
+      },
+      warnings,
+      metrics: { ...o.stats },
+    };
+  },
+};
+
+/** Customer ids as they may leave the run: salted hashes when the config asks for them. */
+export function shareableIds(ids: string[], loaded: LoadedConfig): string[] {
+  const { pseudonymize: on, salt } = loaded.config.privacy;
+  return on ? ids.map((id) => pseudonymize(id, salt)) : ids;
+}
+
 /**
  * Segments are defined by behaviour when the data has behaviour; customer attributes (age,
  * region…) then describe segments without defining them, unless `matrix.groups` says otherwise.
@@ -106,7 +172,7 @@ function matrixOptions(loaded: LoadedConfig): MatrixOptions {
 const matrixStage: Stage = {
   name: "matrix",
   inputs: ["features", "feature_meta"],
-  optional: [],
+  optional: ["text_features", "text_meta"],
   outputs: [
     { name: "matrix", kind: "matrix" },
     { name: "matrix_ids", kind: "frame" },
@@ -142,6 +208,7 @@ const clusterStageDef: Stage = {
   inputs: ["matrix", "matrix_ids"],
   outputs: [
     { name: "cluster_model", kind: "json" },
+    { name: "segments", kind: "frame" },
     { name: "assignments", kind: "csv" },
     { name: "cluster_summary", kind: "json" },
   ],
@@ -158,7 +225,7 @@ const clusterStageDef: Stage = {
     "_dbscan.ts",
     "_kdtree.ts",
   ],
-  options: ({ config }) => config.cluster,
+  options: ({ config }) => ({ cluster: config.cluster, privacy: config.privacy }),
   run(inputs, ctx) {
     const ids = (inputs.matrix_ids as pl.DataFrame).getColumn("customer_id").toArray() as string[];
     const progress = ctx.progress("cluster");
@@ -171,8 +238,12 @@ const clusterStageDef: Stage = {
     return {
       outputs: {
         cluster_model: model,
-        assignments: pl.DataFrame([
+        segments: pl.DataFrame([
           pl.Series("customer_id", ids),
+          pl.Series("segment", labels, pl.Int32),
+        ]),
+        assignments: pl.DataFrame([
+          pl.Series("customer_id", shareableIds(ids, ctx.loaded)),
           pl.Series("segment", labels, pl.Int32),
         ]),
         cluster_summary: summary,
@@ -190,8 +261,13 @@ const withWiring = (s: Stage): Stage => ({ ...s, code: [...s.code, "stages.ts", 
 export const STAGES: Stage[] = [
   ingestStage,
   featuresStage,
+  textStageDef,
   matrixStage,
   clusterStageDef,
   classifyStageDef,
   importanceStageDef,
+  evaluateStageDef,
+  personasStageDef,
+  chartsStageDef,
+  reportStageDef,
 ].map(withWiring);
