@@ -6,7 +6,9 @@
  * @module
  */
 
-import { sqDist, sqDist4 } from "./_kmeans_kernel.ts";
+import { createPool, spareThreads, WORKER_URL } from "./_cluster_pool.ts";
+import { rowNorms, sqDist } from "./_kmeans_kernel.ts";
+import { allocSil, RANGES, runSilChunk } from "./_silhouette_chunks.ts";
 
 /** Dense contingency table of two labellings (any integers) plus the row and column sums. */
 function contingency(a: ArrayLike<number>, b: ArrayLike<number>) {
@@ -120,35 +122,38 @@ function checkClusterCount(k: number, n: number, what: string): void {
 /**
  * Silhouette of every row: (b − a) / max(a, b), with a the mean distance to the other rows of
  * its cluster and b the smallest mean distance to another cluster; 0 for a row alone in its
- * cluster. Exact: every pair is visited once (distances are computed row by row, memory stays
- * O(n·k)), so pass a sample of rows for large data.
+ * cluster. Exact: every pair is visited once and distances are computed row by row, so memory
+ * stays O(n·k) (times 8 partial buffers); time is O(n²·d), so pass a sample of rows for large
+ * data. Large inputs share the pairs with worker threads without changing the result.
  */
 export function silhouetteSamples(
   data: Float64Array,
   n: number,
   d: number,
   labels: ArrayLike<number>,
+  options: { threads?: number } = {},
 ): Float64Array {
   const { ids, k, counts } = denseLabels(labels);
   checkClusterCount(k, n, "silhouette");
+  const norms = new Float64Array(n);
+  rowNorms(data, n, d, norms);
+  const threads = options.threads ?? (n * n * d >= PARALLEL_WORK ? spareThreads() : 0);
+  const { state, buffers } = allocSil(data, norms, ids, n, d, k, threads > 0);
+  const pool = createPool(
+    WORKER_URL,
+    { kind: "silhouette", buffers },
+    threads,
+    (_op, c) => runSilChunk(state, c),
+  );
+  try {
+    pool.run(1, RANGES);
+  } finally {
+    pool.close();
+  }
   const sums = new Float64Array(n * k);
-  const q = new Float64Array(4);
-  for (let i = 0; i < n; i++) {
-    const o = i * d, li = ids[i], si = i * k;
-    let j = i + 1;
-    for (; j + 3 < n; j += 4) {
-      sqDist4(data, o, data, j * d, d, q);
-      for (let t = 0; t < 4; t++) {
-        const v = Math.sqrt(q[t]), jj = j + t;
-        sums[si + ids[jj]] += v;
-        sums[jj * k + li] += v;
-      }
-    }
-    for (; j < n; j++) {
-      const v = Math.sqrt(sqDist(data, o, data, j * d, d));
-      sums[si + ids[j]] += v;
-      sums[j * k + li] += v;
-    }
+  for (let c = 0; c < RANGES; c++) {
+    const part = state.sums.subarray(c * n * k, (c + 1) * n * k);
+    for (let t = 0; t < n * k; t++) sums[t] += part[t];
   }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -162,6 +167,9 @@ export function silhouetteSamples(
   }
   return out;
 }
+
+/** Pair-distance work (rows² × columns) above which the silhouette uses worker threads. */
+const PARALLEL_WORK = 2 ** 28;
 
 /** Centroids (k × d) and sizes of a dense labelling. */
 function centroids(data: Float64Array, n: number, d: number, ids: Int32Array, k: number) {

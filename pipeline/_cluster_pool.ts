@@ -28,10 +28,18 @@ export interface Pool {
   close(): void;
 }
 
-/** Extra threads worth starting on this machine (cores − 1, at most 3). */
+/** The worker module every pool starts. */
+export const WORKER_URL = new URL("./_cluster_worker.ts", import.meta.url);
+
+/**
+ * Extra threads worth starting on this machine (cores − 1, at most 3); 0 when the process may not
+ * read the worker module (a worker could not load it), which only costs speed.
+ */
 export function spareThreads(): number {
   const cores = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
-  return Math.max(0, Math.min(3, cores - 1));
+  if (cores < 2 || typeof Deno === "undefined") return 0;
+  const read = Deno.permissions.querySync({ name: "read", path: WORKER_URL });
+  return read.state === "granted" ? Math.min(3, cores - 1) : 0;
 }
 
 /**
@@ -49,6 +57,8 @@ export function createPool(
   const workers: Worker[] = [];
   for (let t = 0; t < threads; t++) {
     const w = new Worker(workerUrl.href, { type: "module" });
+    // A worker that fails to start takes no chunk; the caller does them all, same result.
+    w.onerror = (e) => e.preventDefault();
     w.postMessage({ ...init, ctl: ctl.buffer });
     workers.push(w);
   }

@@ -7,12 +7,11 @@
 
 import { serveChunks } from "./_cluster_pool.ts";
 import { runChunk, stateFrom } from "./_kmeans_chunks.ts";
+import { runSilChunk, silFrom } from "./_silhouette_chunks.ts";
 
-interface Init {
-  kind: "kmeans";
-  buffers: Parameters<typeof stateFrom>[0];
-  ctl: SharedArrayBuffer;
-}
+type Init =
+  | { kind: "kmeans"; buffers: Parameters<typeof stateFrom>[0]; ctl: SharedArrayBuffer }
+  | { kind: "silhouette"; buffers: Parameters<typeof silFrom>[0]; ctl: SharedArrayBuffer };
 
 const scope = globalThis as unknown as {
   onmessage: ((e: MessageEvent<Init>) => void) | null;
@@ -21,8 +20,13 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (e) => {
   scope.onmessage = null;
-  const { buffers, ctl } = e.data;
-  const state = stateFrom(buffers);
-  serveChunks(ctl, (op, c) => runChunk(state, op, c));
+  const init = e.data;
+  if (init.kind === "kmeans") {
+    const state = stateFrom(init.buffers);
+    serveChunks(init.ctl, (op, c) => runChunk(state, op, c));
+  } else {
+    const state = silFrom(init.buffers);
+    serveChunks(init.ctl, (_op, c) => runSilChunk(state, c));
+  }
   scope.close();
 };

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createPool, type Pool, spareThreads } from "./_cluster_pool.ts";
+import { createPool, type Pool, spareThreads, WORKER_URL } from "./_cluster_pool.ts";
 import {
   allocState,
   type KState,
@@ -137,7 +137,7 @@ export function kmeansPlusPlus(
 ): void {
   const { state: s, buffers } = allocState(data, n, d, k, false);
   rowNorms(data, n, d, s.norms);
-  const pool = createPool(new URL(import.meta.url), { buffers }, 0, (op, c) => runChunk(s, op, c));
+  const pool = createPool(WORKER_URL, { buffers }, 0, (op, c) => runChunk(s, op, c));
   seed(s, pool, n, d, k, r);
   centers.set(s.centers.subarray(0, k * d));
   nearest.set(s.labels);
@@ -338,7 +338,7 @@ export function kmeans(data: Float64Array, n: number, d: number, p: KMeansParams
   const { chunks, stride, tp } = layout(n, d, k);
   const at = slots(k, d, tp);
   const pool = createPool(
-    new URL("./_cluster_worker.ts", import.meta.url),
+    WORKER_URL,
     { kind: "kmeans", buffers },
     threads,
     (op, c) => runChunk(s, op, c),

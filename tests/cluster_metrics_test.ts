@@ -85,6 +85,16 @@ Deno.test("silhouetteSamples() visits every pair: odd sizes and many rows agree 
   }
 });
 
+Deno.test("silhouetteSamples() gives the same bits with and without worker threads", () => {
+  const n = 601, d = 5;
+  const x = Float64Array.from({ length: n * d }, (_, i) => Math.cos(i * 0.37) * 3 + (i % 7));
+  const labels = Array.from({ length: n }, (_, i) => (i * 7) % 4);
+  assert.deepEqual(
+    silhouetteSamples(x, n, d, labels, { threads: 2 }),
+    silhouetteSamples(x, n, d, labels, { threads: 0 }),
+  );
+});
+
 Deno.test("daviesBouldin() matches the value worked out by hand", () => {
   // Centroids 0.5 and 5, spreads 0.5 and 1, gap 4.5: R = 1.5/4.5 = 1/3 for both segments.
   close(daviesBouldin(line, 4, 1, lineLabels), 1 / 3);
