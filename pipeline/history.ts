@@ -34,6 +34,7 @@ import {
 import type pl from "nodejs-polars";
 
 export type { ConfigChange, SegmentMatch, Transition };
+export { matchSegments, transitionTable };
 export { formatComparison, formatRunsTable, transitionRows } from "./_history_format.ts";
 
 /** Where the CLI keeps the history unless told otherwise. */
