@@ -9,27 +9,22 @@
  * @module
  */
 
+import { fitKMeans, segmentDbscan, segmentKMeans } from "./_cluster_fit.ts";
 import {
   assignRows,
   attachNoise,
   type ClusterModel,
   type DbscanModel,
-  keptCores,
   type KMeansModel,
-  renumberBySize,
-  segmentMeans,
-  toRows,
 } from "./_cluster_model.ts";
 import {
   CLUSTER_DEFAULTS,
   type ClusterOptions,
   resolveClusterOptions,
 } from "./_cluster_options.ts";
-import { type KScore, pickK, sampleRows, scoreFit, segmentSilhouettes } from "./_cluster_select.ts";
+import { type KScore, segmentSilhouettes } from "./_cluster_select.ts";
 import { bootstrapStability, type Stability } from "./_cluster_stability.ts";
-import { dbscan, type EpsSuggestion, suggestEps } from "./_dbscan.ts";
-import { kmeans, type KMeansRun } from "./_kmeans.ts";
-import { miniBatchKMeans } from "./_kmeans_minibatch.ts";
+import { dbscan, type EpsSuggestion } from "./_dbscan.ts";
 import type { Matrix, StageResult, StageWarning } from "./types.ts";
 
 export { CLUSTER_DEFAULTS, type ClusterOptions };
@@ -114,20 +109,6 @@ function checkMatrix(m: Matrix): void {
   }
 }
 
-function fitKMeans(
-  data: Float64Array,
-  n: number,
-  d: number,
-  k: number,
-  o: ClusterOptions,
-  seed: number,
-): KMeansRun {
-  const p = { k, nInit: o.nInit, maxIter: o.maxIter, tol: o.tol, seed };
-  return o.algorithm === "minibatch"
-    ? miniBatchKMeans(data, n, d, { ...p, batchSize: o.batchSize })
-    : kmeans(data, n, d, p);
-}
-
 /**
  * Segments the rows of a scaled matrix. K-Means with `k: "auto"` fits every k in
  * [kMin, kMax], scores each (silhouette, Davies–Bouldin, Calinski–Harabasz, inertia) and keeps
@@ -168,118 +149,11 @@ export function clusterStage(
   let done = 0;
   const step = (label: string) => o.onProgress?.(++done, plan, label);
 
-  let labels: Int32Array, model: ClusterModel, kSelection: KScore[] | null = null;
-  let eps: EpsSuggestion | null = null, attached: Int32Array | null = null;
-  let core: Uint8Array | null = null;
-  const sample = sampleRows(data, n, d, o.silhouetteRows, o.seed);
-  if (o.method === "kmeans") {
-    let run: KMeansRun;
-    if (o.k === "auto") {
-      const kMax = Math.min(o.kMax, n - 1);
-      if (kMax < o.kMin) {
-        throw new RangeError(
-          `The 'k' option of kmeans is "auto", which needs at least kMin + 1 = ${
-            o.kMin + 1
-          } rows. Got ${n} rows instead; pass a fixed k`,
-        );
-      }
-      if (kMax < o.kMax) {
-        warn(`kMax lowered from ${o.kMax} to ${kMax}: k cannot exceed rows − 1 (${n - 1})`);
-      }
-      const runs: KMeansRun[] = [];
-      kSelection = [];
-      for (let k = o.kMin; k <= kMax; k++) {
-        const r = fitKMeans(data, n, d, k, o, o.seed);
-        runs.push(r);
-        kSelection.push(scoreFit(data, n, d, k, r, sample));
-        step(`kmeans k=${k}`);
-      }
-      const at = pickK(kSelection, o.kTolerance);
-      if (at < 0) {
-        throw new RangeError(
-          "Cannot choose k: no k in the range produced 2 or more distinct segments (are all rows identical?)",
-        );
-      }
-      kSelection[at].chosen = true;
-      run = runs[at];
-    } else {
-      if (o.k > n) {
-        throw new RangeError(
-          `The 'k' option of kmeans must be an integer between 1 and the number of rows (${n}). Got ${o.k} instead`,
-        );
-      }
-      run = fitKMeans(data, n, d, o.k, o, o.seed);
-      step(`kmeans k=${o.k}`);
-    }
-    const k = run.centers.length / d;
-    if (!run.converged) warn(`K-Means stopped at maxIter (${o.maxIter}) before converging`);
-    const re = renumberBySize(run.labels);
-    labels = re.labels;
-    const centers = new Array<number[]>(k);
-    toRows(run.centers, k, d).forEach((c, old) => centers[re.map[old]] = c);
-    const found = new Set(labels).size;
-    if (found < k) {
-      warn(
-        `K-Means found only ${found} distinct segments of the ${k} asked (rows coincide); the rest are empty`,
-      );
-    }
-    model = {
-      kind: "personae.cluster",
-      version: 1,
-      method: "kmeans",
-      cols: d,
-      ...(matrix.columns ? { columns: matrix.columns } : {}),
-      centers,
-      inertia: run.inertia,
-      iterations: run.iterations,
-    } satisfies KMeansModel;
-  } else {
-    if (n < o.minSamples) {
-      warn(`Only ${n} rows for minSamples = ${o.minSamples}: every row is noise`);
-    }
-    let epsValue: number;
-    if (o.eps === "auto") {
-      eps = suggestEps(data, n, d, o.minSamples, o.seed, o.epsRows);
-      epsValue = eps.eps;
-      if (epsValue === 0) {
-        warn(
-          "The k-distance knee is at distance 0 (duplicate rows): eps = 0 keeps only exact duplicates together",
-        );
-      }
-      step(`eps = ${epsValue.toPrecision(4)}`);
-    } else epsValue = o.eps;
-    const run = dbscan(data, n, d, epsValue, o.minSamples);
-    step(`dbscan found ${run.clusters} segments`);
-    const re = renumberBySize(run.labels);
-    labels = re.labels;
-    core = run.core;
-    const kept = keptCores(run.core, labels, o.maxCorePoints, o.seed);
-    const coreRows = run.core.reduce((a, b) => a + b, 0);
-    if (kept.capped) {
-      warn(
-        `The DBSCAN model keeps ${kept.rows.length} of ${coreRows} core rows (maxCorePoints): new rows near segment edges may be assigned as noise`,
-      );
-    }
-    model = {
-      kind: "personae.cluster",
-      version: 1,
-      method: "dbscan",
-      cols: d,
-      ...(matrix.columns ? { columns: matrix.columns } : {}),
-      eps: epsValue,
-      minSamples: o.minSamples,
-      segments: run.clusters,
-      corePoints: kept.rows.map((i) => Array.from(data.subarray(i * d, i * d + d))),
-      coreLabels: kept.rows.map((i) => labels[i]),
-      coreRows,
-      centroids: segmentMeans(data, n, d, labels, run.clusters),
-    } satisfies DbscanModel;
-    if (run.clusters === 0) {
-      warn(
-        "DBSCAN found no segment: every row is noise (try a larger eps or a smaller minSamples)",
-      );
-    }
-  }
+  const fit = o.method === "kmeans"
+    ? { ...segmentKMeans(matrix, o, warn, step), eps: null, core: null }
+    : { ...segmentDbscan(matrix, o, warn, step), kSelection: null };
+  const { labels, model, kSelection, eps, core } = fit;
+  let attached: Int32Array | null = null;
   const segments = model.method === "kmeans" ? model.centers.length : model.segments;
   const noise = labels.reduce((a, l) => a + (l < 0 ? 1 : 0), 0);
   if (noise > 0) warn(`${noise} rows are noise (label -1)`, noise);
@@ -287,7 +161,8 @@ export function clusterStage(
     attached = attachNoise(data, n, d, labels, core!);
     if (noise > 0 && segments > 0) {
       warn(
-        `attachNoise: ${noise} noise rows attached to the segment of their nearest core row in 'attachedLabels'; 'labels' keeps them as -1`,
+        `attachNoise: ${noise} noise rows attached to the segment of their nearest core row ` +
+          "in 'attachedLabels'; 'labels' keeps them as -1",
         noise,
       );
     }
@@ -298,25 +173,7 @@ export function clusterStage(
   }
   step("scores");
 
-  let stability: Stability | null = null;
-  if (o.stability) {
-    if (o.method === "dbscan" && n > o.stabilityRows) {
-      warn(
-        `Stability refits DBSCAN on ${o.stabilityRows} of ${n} rows with the same eps and minSamples: sparser samples make it pessimistic`,
-      );
-    }
-    const k = segments;
-    const refit = o.method === "kmeans"
-      ? (sub: Float64Array, m: number, seed: number) =>
-        fitKMeans(sub, m, d, Math.min(k, m), o, seed).labels
-      : (sub: Float64Array, m: number) =>
-        dbscan(sub, m, d, (model as DbscanModel).eps, o.minSamples).labels;
-    stability = bootstrapStability(data, n, d, labels, refit, {
-      replicates: o.stabilityReplicates,
-      maxRows: o.stabilityRows,
-      seed: o.seed,
-    }, (b) => step(`stability ${b}/${o.stabilityReplicates}`));
-  }
+  const stability = o.stability ? measureStability(matrix, o, labels, model, warn, step) : null;
   return {
     outputs: {
       model,
@@ -335,6 +192,33 @@ export function clusterStage(
     },
     warnings,
   };
+}
+
+/** Bootstrap stability with the same method and settings as the fit (k fixed to the one found). */
+function measureStability(
+  m: Matrix,
+  o: ClusterOptions,
+  labels: Int32Array,
+  model: ClusterModel,
+  warn: (message: string) => void,
+  step: (label: string) => void,
+): Stability {
+  const { rows: n, cols: d, data } = m;
+  if (model.method === "dbscan" && n > o.stabilityRows) {
+    warn(
+      `Stability refits DBSCAN on ${o.stabilityRows} of ${n} rows with the same eps and ` +
+        "minSamples: sparser samples make it pessimistic",
+    );
+  }
+  const refit = model.method === "kmeans"
+    ? (sub: Float64Array, rows: number, seed: number) =>
+      fitKMeans(sub, rows, d, Math.min(model.centers.length, rows), o, seed).labels
+    : (sub: Float64Array, rows: number) => dbscan(sub, rows, d, model.eps, o.minSamples).labels;
+  return bootstrapStability(data, n, d, labels, refit, {
+    replicates: o.stabilityReplicates,
+    maxRows: o.stabilityRows,
+    seed: o.seed,
+  }, (b) => step(`stability ${b}/${o.stabilityReplicates}`));
 }
 
 function progressPlan(o: ClusterOptions, n: number): number {
