@@ -20,13 +20,16 @@ import {
 /** Settings the browsing family needs from the features options. */
 export interface EventsSettings {
   topEventTypes: number;
+  topCategories: number;
   viewEvent: string;
   cartEvent: string;
   abandonmentDays: number;
 }
 
 /**
- * Event counts by type (totals over the data), browse breadth, and cart abandonment: the share
+ * Event counts by type (totals over the data), browse breadth, the share of browsing per top
+ * category (where a customer's attention goes: "browsing concentrated on apparel and beauty"
+ * shows here, not in breadth, which saturates for heavy browsers), and cart abandonment: the share
  * of cart events not followed by an order line of the same customer and category (any category
  * when either table has none) within `abandonmentDays`. Carts without a category never match.
  * Also returns the internal `__views` count that browse_conversion divides by.
@@ -62,6 +65,14 @@ export function eventsFamily(
       ? [pl.col("category").dropNulls().nUnique().cast(pl.Float64).alias("browse_breadth")]
       : []),
   ];
+  const browseCats = hasCat ? rankLevels(lf, "category", pl.len()).slice(0, s.topCategories) : [];
+  const catNames = levelNames(browseCats);
+  for (const c of browseCats) {
+    agg.push(
+      pl.col("category").eq(pl.lit(c)).sum().cast(pl.Float64).div(pl.len().cast(pl.Float64))
+        .alias(`browse_share_${catNames.get(c)}`),
+    );
+  }
   let frame = lf.groupBy("customer_id").agg(...agg);
   const m: FeatureMeta[] = keys.map((k) => {
     const level = k === "other" ? "other types" : `type '${top.find((t) => names.get(t) === k)}'`;
@@ -75,6 +86,17 @@ export function eventsFamily(
       meta("browse_breadth", "browsing", "categories", "Distinct categories browsed"),
     );
     zeroFill.push("browse_breadth");
+    for (const c of browseCats) {
+      m.push(
+        meta(
+          `browse_share_${catNames.get(c)}`,
+          "browsing",
+          "share",
+          `Share of browsing events in category '${c}'`,
+          { nullReason: "no browsing events" },
+        ),
+      );
+    }
   }
 
   if (orders && types.includes(s.cartEvent)) {

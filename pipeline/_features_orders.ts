@@ -13,9 +13,12 @@ import type { FeatureMeta } from "./types.ts";
 import {
   DAY_MS,
   epochMs,
+  exactSum,
   type FamilyResult,
+  FRACTION,
   levelNames,
   meta,
+  MONEY,
   nullF64,
   rankLevels,
   ratio,
@@ -57,7 +60,7 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
 
   // Small eager look-ups: which categories and channels get their own column, and the median
   // unit price per category that price_ratio_mean compares against.
-  const cats = hasCat ? rankLevels(lines, "category", pl.col("amount").sum()) : [];
+  const cats = hasCat ? rankLevels(lines, "category", exactSum(pl.col("amount"), MONEY)) : [];
   const channels = hasChannel ? rankLevels(lines, "channel", pl.col("order_id").nUnique()) : [];
   const topCats = cats.slice(0, s.topCategories), topChannels = channels.slice(0, s.topChannels);
   const catNames = levelNames(topCats), channelNames = levelNames(topChannels);
@@ -80,18 +83,20 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
   const isOther = pl.col("category").isIn(topCats).not().or(pl.col("category").isNull());
   const orderAgg = [
     pl.col("__t").min().alias("__t"),
-    pl.col("amount").sum().alias("amount"),
-    (hasQty ? pl.col("__items").sum() : pl.len().cast(pl.Float64)).alias("__items"),
-    pl.col("__ratio").sum().alias("__ratio_sum"),
+    exactSum(pl.col("amount"), MONEY).alias("amount"),
+    (hasQty ? exactSum(pl.col("__items"), FRACTION) : pl.len().cast(pl.Float64)).alias("__items"),
+    exactSum(pl.col("__ratio"), FRACTION).alias("__ratio_sum"),
     pl.col("__ratio").count().alias("__ratio_n"),
     ...(hasDisc
       ? [
         pl.col("discount").gt(0).any().cast(pl.Float64).alias("__disc_any"),
-        pl.col("discount").sum().alias("__disc_sum"),
+        exactSum(pl.col("discount"), FRACTION).alias("__disc_sum"),
         pl.col("discount").count().alias("__disc_n"),
       ]
       : []),
-    ...(hasPromo ? [pl.col("amount").filter(pl.col("promo")).sum().alias("__promo")] : []),
+    ...(hasPromo
+      ? [exactSum(pl.col("amount").filter(pl.col("promo")), MONEY).alias("__promo")]
+      : []),
     ...(hasChannel ? [pl.col("channel").dropNulls().first().alias("channel")] : []),
     ...topCats.map((c) => inTop(c).any().cast(pl.Float64).alias(`__has_${catNames.get(c)}`)),
     ...(catOther ? [isOther.any().cast(pl.Float64).alias("__has_other")] : []),
@@ -103,18 +108,18 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
     ...topChannels.map((c) => channelNames.get(c)!),
     ...(channelOther ? ["other"] : []),
   ];
-  const sumOf = (c: string) => pl.col(c).sum().alias(c);
+  const sumOf = (c: string, scale = FRACTION) => exactSum(pl.col(c), scale).alias(c);
   const perCustomer = perOrder.groupBy("customer_id").agg(
     pl.len().cast(pl.Float64).alias("frequency"),
-    pl.col("amount").sum().alias("monetary_total"),
-    pl.col("__items").sum().alias("__items"),
+    exactSum(pl.col("amount"), MONEY).alias("monetary_total"),
+    exactSum(pl.col("__items"), FRACTION).alias("__items"),
     pl.col("__t").max().alias("__last"),
     pl.col("__t").min().alias("__first_orders"),
     pl.col("__t").sort().diff(1, "ignore").std().alias("__gap_sd"),
     sumOf("__ratio_sum"),
     sumOf("__ratio_n"),
     ...(hasDisc ? [sumOf("__disc_any"), sumOf("__disc_sum"), sumOf("__disc_n")] : []),
-    ...(hasPromo ? [sumOf("__promo")] : []),
+    ...(hasPromo ? [sumOf("__promo", MONEY)] : []),
     ...(hasChannel
       ? [
         pl.col("channel").count().alias("__ch_known"),
@@ -249,23 +254,30 @@ function categorySpend(
   other: boolean,
 ): { frame: pl.LazyDataFrame; meta: FeatureMeta[] } {
   const byCat = lines.groupBy(["customer_id", "category"]).agg(
-    pl.col("amount").sum().alias("__spend"),
+    exactSum(pl.col("amount"), MONEY).alias("__spend"),
   );
   const spend = pl.col("__spend");
   const positive = spend.filter(spend.gt(0));
   const exprs = [
     ...topCats.map((c) =>
-      spend.filter(pl.col("category").eq(pl.lit(c))).sum().alias(`__sp_${names.get(c)}`)
+      exactSum(spend.filter(pl.col("category").eq(pl.lit(c))), MONEY).alias(`__sp_${names.get(c)}`)
     ),
     ...(other
       ? [
-        spend.filter(pl.col("category").isIn(topCats).not().or(pl.col("category").isNull()))
-          .sum().alias("__sp_other"),
+        exactSum(
+          spend.filter(pl.col("category").isIn(topCats).not().or(pl.col("category").isNull())),
+          MONEY,
+        ).alias("__sp_other"),
       ]
       : []),
-    spend.sum().alias("__sp_total"),
-    positive.sum().alias("__sp_positive"),
-    positive.entropy(2, true).alias("__entropy"),
+    exactSum(spend, MONEY).alias("__sp_total"),
+    exactSum(positive, MONEY).alias("__sp_positive"),
+    exactSum(
+      positive.div(exactSum(positive, MONEY)).mul(
+        positive.div(exactSum(positive, MONEY)).log(2),
+      ).mul(-1),
+      FRACTION,
+    ).alias("__entropy"),
   ];
   const keys = [...topCats.map((c) => names.get(c)!), ...(other ? ["other"] : [])];
   const frame = byCat.groupBy("customer_id").agg(...exprs).select(

@@ -122,3 +122,18 @@ export function requireColumns(table: string, df: pl.DataFrame, columns: string[
     }
   }
 }
+
+/**
+ * A sum that gives the same bits whatever order the rows arrive in. Rows reach a group in an
+ * order that varies between runs (hash joins and group-bys), float addition is not associative,
+ * and Polars drops a sort placed before a sum; so values are summed as integers in units of
+ * 1/scale, which is exact, then scaled back.
+ */
+export function exactSum(e: pl.Expr, scale: number): pl.Expr {
+  return e.mul(scale).round(0).cast(pl.Int64).sum().cast(pl.Float64).div(scale);
+}
+
+/** Money is summed to a hundredth of a cent. */
+export const MONEY = 1e4;
+/** Shares, ratios and fractions are summed to 1e-9. */
+export const FRACTION = 1e9;
