@@ -65,7 +65,13 @@ function chooseK(
     table.push(scoreFit(data, n, d, k, r, sample));
     step(`kmeans k=${k}`);
   }
-  const at = pickK(table, o.kTolerance);
+  const { at, relaxed } = pickK(table, o.kTolerance, o.minSegmentShare);
+  if (relaxed && at >= 0) {
+    warn(
+      `Every k from ${o.kMin} to ${kMax} left a segment under minSegmentShare ` +
+        `(${o.minSegmentShare}); k was chosen among all of them`,
+    );
+  }
   if (at < 0) {
     throw new RangeError(
       "Cannot choose k: no k in the range produced 2 or more distinct segments " +

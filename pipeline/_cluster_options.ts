@@ -20,6 +20,8 @@ export interface ClusterOptions {
   kMax: number;
   /** Silhouettes this close to the best count as a tie, won by the smaller k. @default 0.01 */
   kTolerance: number;
+  /** "auto" only considers k whose smallest segment holds this share of rows. @default 0.02 */
+  minSegmentShare: number;
   /** Seed of every random step (seeding, samples, bootstrap). @default 0 */
   seed: number;
   /** K-Means restarts; the lowest inertia is kept. @default 4 */
@@ -61,6 +63,7 @@ export const CLUSTER_DEFAULTS: Readonly<Omit<ClusterOptions, "onProgress">> = {
   kMin: 2,
   kMax: 10,
   kTolerance: 0.01,
+  minSegmentShare: 0.02,
   seed: 0,
   nInit: 4,
   maxIter: 300,
@@ -102,6 +105,7 @@ const RULES: Rule[] = [
   ["kmeans", "kMin", "an integer ≥ 2", (v) => isInt(v, 2)],
   ["kmeans", "kMax", "an integer ≥ 2", (v) => isInt(v, 2)],
   ["kmeans", "kTolerance", "a number ≥ 0", (v) => isNum(v, 0)],
+  ["kmeans", "minSegmentShare", "a number in [0, 0.5]", (v) => isNum(v, 0) && (v as number) <= 0.5],
   ["kmeans", "nInit", "an integer ≥ 1", (v) => isInt(v, 1)],
   ["kmeans", "maxIter", "an integer ≥ 1", (v) => isInt(v, 1)],
   ["kmeans", "tol", "a number ≥ 0", (v) => isNum(v, 0)],

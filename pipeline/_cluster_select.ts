@@ -20,6 +20,8 @@ export interface KScore {
   silhouetteRows: number;
   /** Distinct clusters the fit actually produced (less than k when rows coincide). */
   clusters: number;
+  /** Share of rows in the fit's smallest cluster. */
+  smallestShare: number;
   chosen: boolean;
 }
 
@@ -67,6 +69,8 @@ export function scoreFit(
   sample: RowSample,
 ): KScore {
   const clusters = distinct(run.labels);
+  const counts = new Map<number, number>();
+  for (const l of run.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   const sub = sampleLabels(run.labels, sample);
   const ok = clusters >= 2 && clusters < n;
   const subOk = ok && distinct(sub) >= 2 && distinct(sub) < sample.n;
@@ -83,25 +87,34 @@ export function scoreFit(
     calinskiHarabasz: ok ? calinskiHarabasz(data, n, d, run.labels) : NaN,
     silhouetteRows: sample.n,
     clusters,
+    smallestShare: Math.min(...counts.values()) / n,
     chosen: false,
   };
 }
 
 /**
- * The rule that picks k: the highest mean silhouette; every k whose silhouette is within
- * `tolerance` of the best counts as a near-tie (differences that small are within sampling
- * noise), and the smallest such k wins, being the simpler segmentation. Exact ties therefore go
- * to the smaller k too. Returns the index into `table`, or -1 when no silhouette is finite.
+ * The rule that picks k: the highest mean silhouette among the fits whose smallest segment
+ * holds at least `minShare` of the rows (a segment too small to act on, often a handful of
+ * outliers, can lift the silhouette without being a segment anyone would use); every such k
+ * whose silhouette is within `tolerance` of the best counts as a near-tie (differences that
+ * small are within sampling noise), and the smallest such k wins, being the simpler
+ * segmentation. When no fit passes the size test, every fit is eligible and `relaxed` says so.
+ * Returns the index into `table`, or -1 when no silhouette is finite.
  */
-export function pickK(table: KScore[], tolerance: number): number {
+export function pickK(
+  table: KScore[],
+  tolerance: number,
+  minShare = 0,
+): { at: number; relaxed: boolean } {
+  const finite = (row: KScore) => Number.isFinite(row.silhouette);
+  const big = (row: KScore) => finite(row) && row.smallestShare >= minShare;
+  const relaxed = !table.some(big);
+  const eligible = relaxed ? finite : big;
   let best = -Infinity;
-  for (const row of table) {
-    if (Number.isFinite(row.silhouette)) best = Math.max(best, row.silhouette);
-  }
-  if (best === -Infinity) return -1;
-  return table.findIndex((row) =>
-    Number.isFinite(row.silhouette) && row.silhouette >= best - tolerance
-  );
+  for (const row of table) if (eligible(row)) best = Math.max(best, row.silhouette);
+  if (best === -Infinity) return { at: -1, relaxed };
+  const at = table.findIndex((row) => eligible(row) && row.silhouette >= best - tolerance);
+  return { at, relaxed };
 }
 
 /** Silhouette overall and per segment, on the non-noise rows or a seeded sample of them. */

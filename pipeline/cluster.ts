@@ -112,7 +112,8 @@ function checkMatrix(m: Matrix): void {
 /**
  * Segments the rows of a scaled matrix. K-Means with `k: "auto"` fits every k in
  * [kMin, kMax], scores each (silhouette, Davies–Bouldin, Calinski–Harabasz, inertia) and keeps
- * the k with the best silhouette (near-ties within `kTolerance` go to the smaller k). DBSCAN with
+ * the k with the best silhouette among fits whose smallest segment holds `minSegmentShare` of
+ * the rows (near-ties within `kTolerance` go to the smaller k). DBSCAN with
  * `eps: "auto"` takes eps at the knee of the k-distance curve. Same matrix, options and seed give
  * the same labels bit for bit.
  *
