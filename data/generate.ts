@@ -14,7 +14,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type Rng, rng } from "../pipeline/_random.ts";
 import {
   BASE_PRICE,
@@ -264,47 +263,4 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
 
 function pick<T>(r: Rng, xs: readonly T[]): T {
   return xs[r.int(xs.length)];
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      customers: { type: "string", default: "3000" },
-      seed: { type: "string", default: "42" },
-      out: { type: "string", default: "data/sample" },
-      dirty: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(
-      "Usage: deno task generate [--customers N] [--seed S] [--out DIR] [--dirty]\n" +
-        "Writes customers, orders, events, social, texts and truth CSVs with five planted groups.",
-    );
-    Deno.exit(0);
-  }
-  const t0 = performance.now();
-  const summary = await generate({
-    customers: Number(values.customers),
-    seed: Number(values.seed),
-    out: values.out!,
-    dirty: values.dirty,
-    onProgress: (done, total) => {
-      if (done % Math.max(1, Math.floor(total / 10)) === 0) {
-        console.error(`  ${done.toLocaleString("en")} / ${total.toLocaleString("en")} customers`);
-      }
-    },
-  });
-  const secs = (performance.now() - t0) / 1000;
-  const hwm = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)?.[1];
-  const total = Object.values(summary.rows).reduce((a, b) => a + b, 0);
-  console.log(
-    `Wrote ${total.toLocaleString("en")} rows to ${values.out} in ${secs.toFixed(1)} s ` +
-      `(peak RSS ${hwm ? (Number(hwm) / 1024).toFixed(0) : "?"} MiB)`,
-  );
-  for (const [name, count] of Object.entries(summary.rows)) {
-    console.log(`  ${name.padEnd(10)} ${count.toLocaleString("en")}`);
-  }
-  if (values.dirty) console.log(`  defects    ${summary.defects.length} (see defects.csv)`);
 }

@@ -29,6 +29,11 @@ import {
   toPng,
 } from "./plots.ts";
 import { buildReport } from "./report.ts";
+import type { ScoringModel } from "./score.ts";
+import type { ClassifierModel } from "./classify.ts";
+import type { AttributeSpec, FeaturesOptions } from "./features.ts";
+import type { MatrixModel } from "./matrix.ts";
+import type { TextModel, TextOptions } from "./text.ts";
 import type { Stage } from "./run.ts";
 import type { FeatureMeta, Matrix } from "./types.ts";
 import { labelsOf } from "./_stages_model.ts";
@@ -306,5 +311,42 @@ export const reportStageDef: Stage = {
       command: `deno task run --config ${configPath}`,
     });
     return { outputs: { report: html }, warnings: [] };
+  },
+};
+
+export const modelStageDef: Stage = {
+  name: "model",
+  inputs: ["matrix_model", "classifier", "personas", "ingest_summary", "segments"],
+  optional: ["text_model"],
+  outputs: [{ name: "model", kind: "json" }],
+  code: ["score.ts", "_stages_output.ts"],
+  options: ({ config }) => ({ features: config.features, text: config.text }),
+  run(inputs, ctx) {
+    const { config, text } = ctx.loaded;
+    const personas = inputs.personas as Persona[];
+    const names = segmentNames(personas);
+    const segments = [...new Set(labelsOf(inputs.segments as pl.DataFrame))].filter((s) => s >= 0)
+      .sort((a, b) => a - b).map((s) => ({ segment: s, name: names[s] ?? `Segment ${s}` }));
+    const model: ScoringModel = {
+      kind: "personae.scoring",
+      version: 1,
+      features: {
+        ...(config.features as FeaturesOptions),
+        attributes: (inputs.ingest_summary as { attributes: AttributeSpec[] }).attributes,
+      },
+      text: inputs.text_model
+        ? { model: inputs.text_model as TextModel, options: config.text as TextOptions }
+        : null,
+      matrix: inputs.matrix_model as MatrixModel,
+      classifier: inputs.classifier as ClassifierModel,
+      segments,
+      trainedOn: {
+        name: config.name,
+        configSha256: createHash("sha256").update(text).digest("hex"),
+        seed: ctx.seed,
+        customers: (inputs.segments as pl.DataFrame).height,
+      },
+    };
+    return { outputs: { model }, warnings: [] };
   },
 };

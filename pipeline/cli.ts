@@ -6,8 +6,16 @@
  */
 
 import { Command, CommanderError } from "commander";
+import pl from "nodejs-polars";
+import { dirname, join } from "node:path";
+import { loadConfig } from "./config.ts";
 import { InputError } from "./errors.ts";
+import { ingest } from "./ingest.ts";
 import { type Manifest, runJob } from "./job.ts";
+import { pullModels, resolveModelsConfig } from "./models.ts";
+import { createProgress } from "./progress.ts";
+import { pseudonymize } from "./privacy.ts";
+import { score, type ScoringModel } from "./score.ts";
 import { generate } from "../data/generate.ts";
 
 export const EXIT = { ok: 0, failure: 1, input: 2, usage: 64 } as const;
@@ -62,18 +70,88 @@ export function program(): Command {
     .option("--json", "print the manifest as JSON", false)
     .action(async (o) => {
       const io: Io = { quiet: o.quiet, json: o.json };
-      const manifest = await runJob(o.config, {
-        runDir: o.out,
-        seed: o.seed,
-        force: o.force,
-        from: o.from,
-        until: o.until,
-        onStage: (e) => {
-          if (e.status === "start") log(io, `▸ ${e.stage}…`);
-        },
+      const progress = createProgress({ quiet: o.quiet || o.json });
+      try {
+        const manifest = await runJob(o.config, {
+          runDir: o.out,
+          seed: o.seed,
+          force: o.force,
+          from: o.from,
+          until: o.until,
+          progress: (stage, label) => (done, total) =>
+            progress.onProgress(done, total, label === stage ? stage : `${stage} ${label}`),
+          onStage: (e) => {
+            if (e.status === "start") log(io, `▸ ${e.stage}…`);
+          },
+        });
+        progress.stop();
+        if (o.json) console.log(JSON.stringify(manifest, null, 1));
+        else if (!o.quiet) printSummary(manifest);
+      } finally {
+        progress.stop();
+      }
+    });
+
+  cli.command("score")
+    .description("Assign new customers to the segments of a finished run (no re-clustering)")
+    .requiredOption("-m, --model <file>", "the run's model.json")
+    .requiredOption("-c, --config <file>", "dataset config of the customers to score")
+    .requiredOption("-o, --out <file>", "CSV to write (a Parquet file with the same name too)")
+    .option("-q, --quiet", "print nothing but errors", false)
+    .action(async (o) => {
+      const model: ScoringModel = JSON.parse(await Deno.readTextFile(o.model));
+      const loaded = await loadConfig(o.config);
+      const { outputs: ingested } = ingest(loaded);
+      const { outputs, warnings } = await score(model, ingested.tables, {
+        referenceDate: loaded.config.referenceDate,
+        text: loaded.config.text,
       });
-      if (o.json) console.log(JSON.stringify(manifest, null, 1));
-      else if (!o.quiet) printSummary(manifest);
+      const { pseudonymize: hide, salt } = loaded.config.privacy;
+      const ids = outputs.getColumn("customer_id").toArray() as string[];
+      const out = hide
+        ? outputs.withColumns(pl.Series("customer_id", ids.map((id) => pseudonymize(id, salt))))
+        : outputs;
+      await Deno.mkdir(dirname(o.out), { recursive: true });
+      const keep = out.select("customer_id", "segment", "segment_name", "probability");
+      keep.writeCSV(o.out);
+      const parquet = o.out.replace(/\.csv$/i, "") + ".parquet";
+      out.writeParquet(parquet);
+      if (!o.quiet) {
+        console.log(`Scored ${out.height} customers → ${o.out} and ${parquet}`);
+        const counts = keep.groupBy(["segment", "segment_name"]).len().sort("segment");
+        for (const r of counts.toRecords()) {
+          console.log(`  ${String(r.segment).padStart(3)} ${r.segment_name}: ${r.len}`);
+        }
+        for (const w of warnings) console.log(`  warning [${w.stage}] ${w.message}`);
+      }
+    });
+
+  cli.command("report")
+    .description("Bring a run's personas, charts and report.html up to date and print its path")
+    .option("-r, --run <dir>", "run folder", "runs/sample")
+    .action(async (o) => {
+      const manifest = JSON.parse(await Deno.readTextFile(join(o.run, "manifest.json")));
+      await runJob(manifest.config.path, { runDir: o.run, seed: manifest.seed });
+      console.log(join(o.run, "report.html"));
+    });
+
+  const models = cli.command("models").description("Language models of the text stage");
+  models.command("pull")
+    .description("Download the models a config names (or the defaults) into the model cache")
+    .option("-c, --config <file>", "dataset config whose text.models to pull")
+    .action(async (o) => {
+      const input = o.config ? (await loadConfig(o.config)).config.text.models ?? {} : {};
+      const config = resolveModelsConfig(input as never);
+      const progress = createProgress();
+      try {
+        for (const m of await pullModels(config, progress.onProgress)) {
+          console.log(
+            `${m.task}: ${m.model} ready (${m.source === "hub" ? config.cacheDir : "folder"})`,
+          );
+        }
+      } finally {
+        progress.stop();
+      }
     });
 
   cli.command("generate")
@@ -90,12 +168,26 @@ export function program(): Command {
         seed: o.seed,
         out: o.out,
         dirty: o.dirty,
+        onProgress: (done, total) => {
+          if (!o.quiet && done % Math.max(1, Math.floor(total / 10)) === 0) {
+            console.error(
+              `  ${done.toLocaleString("en")} / ${total.toLocaleString("en")} customers`,
+            );
+          }
+        },
       });
       if (!o.quiet) {
         const total = Object.values(s.rows).reduce((a, b) => a + b, 0);
+        const secs = ((performance.now() - t0) / 1000).toFixed(1);
+        const hwm = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)?.[1];
+        const rss = hwm ? `${(Number(hwm) / 1024).toFixed(0)} MiB` : "unknown";
         console.log(
-          `Wrote ${total} rows to ${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+          `Wrote ${total.toLocaleString("en")} rows to ${o.out} in ${secs} s (peak RSS ${rss})`,
         );
+        for (const [name, count] of Object.entries(s.rows)) {
+          console.log(`  ${name.padEnd(10)} ${count.toLocaleString("en")}`);
+        }
+        if (o.dirty) console.log(`  defects    ${s.defects.length} (listed in defects.csv)`);
       }
     });
 
@@ -115,7 +207,9 @@ export async function main(args: string[]): Promise<number> {
       console.error(`error: ${e.message}`);
       return EXIT.input;
     }
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    // Stack traces are for developers: PERSONAE_DEBUG=1 shows them.
+    const debug = Deno.env.get("PERSONAE_DEBUG") === "1";
+    console.error(e instanceof Error ? (debug ? e.stack : `error: ${e.message}`) : String(e));
     return EXIT.failure;
   }
 }

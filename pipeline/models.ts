@@ -270,38 +270,3 @@ export async function pullModels(
   }
   return out;
 }
-
-/**
- * `deno run -A pipeline/models.ts pull [config.json]`: downloads the models a dataset config
- * names under `text.models` (or the defaults) into the model cache, with a progress bar.
- */
-async function main(args: string[]): Promise<number> {
-  const [command, file] = args;
-  if (command !== "pull") {
-    console.error("Usage: deno run -A pipeline/models.ts pull [config.json]");
-    return 2;
-  }
-  const { createProgress } = await import("./progress.ts");
-  let input: ModelsConfigInput = {};
-  if (file) {
-    const json = JSON.parse(await Deno.readTextFile(file));
-    input = json?.text?.models ?? json?.models ?? {};
-  }
-  const config = resolveModelsConfig(input);
-  const progress = createProgress();
-  try {
-    for (const m of await pullModels(config, progress.onProgress)) {
-      console.log(
-        `${m.task}: ${m.model} ready (${m.source === "hub" ? config.cacheDir : "folder"})`,
-      );
-    }
-    return 0;
-  } catch (e) {
-    console.error((e as Error).message);
-    return 1;
-  } finally {
-    progress.stop();
-  }
-}
-
-if (import.meta.main) Deno.exit(await main(Deno.args));

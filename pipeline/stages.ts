@@ -14,7 +14,12 @@ import { fitText, type TextOptions } from "./text.ts";
 import { pseudonymize } from "./privacy.ts";
 import type { FeatureMeta, Matrix, Tables } from "./types.ts";
 import { classifyStageDef, evaluateStageDef, importanceStageDef } from "./_stages_model.ts";
-import { chartsStageDef, personasStageDef, reportStageDef } from "./_stages_output.ts";
+import {
+  chartsStageDef,
+  modelStageDef,
+  personasStageDef,
+  reportStageDef,
+} from "./_stages_output.ts";
 import pl from "nodejs-polars";
 import { ingest } from "./ingest.ts";
 import { expandPath } from "./_read_table.ts";
@@ -270,4 +275,5 @@ export const STAGES: Stage[] = [
   personasStageDef,
   chartsStageDef,
   reportStageDef,
+  modelStageDef,
 ].map(withWiring);
