@@ -125,6 +125,14 @@ function checkClusterCount(k: number, n: number, what: string): void {
  * cluster. Exact: every pair is visited once and distances are computed row by row, so memory
  * stays O(n·k) (times 8 partial buffers); time is O(n²·d), so pass a sample of rows for large
  * data. Large inputs share the pairs with worker threads without changing the result.
+ *
+ * @example
+ * ```ts
+ * import { silhouetteSamples } from "./_cluster_metrics.ts";
+ * // Rows 0, 1 | 4, 6 on a line: row 0 has a = 1, b = (4 + 6) / 2 = 5, so s = 4/5.
+ * const s = silhouetteSamples(new Float64Array([0, 1, 4, 6]), 4, 1, [0, 0, 1, 1]);
+ * if (Math.abs(s[0] - 0.8) > 1e-12) throw new Error();
+ * ```
  */
 export function silhouetteSamples(
   data: Float64Array,
@@ -186,6 +194,14 @@ function centroids(data: Float64Array, n: number, d: number, ids: Int32Array, k:
  * Davies–Bouldin index: mean over clusters of the worst ratio (sᵢ + sⱼ) / ‖cᵢ − cⱼ‖, with s the
  * mean distance of a cluster's rows to its centroid. Lower is better; 0 when every cluster is a
  * single point.
+ *
+ * @example
+ * ```ts
+ * import { daviesBouldin } from "./_cluster_metrics.ts";
+ * // Spreads 0.5 and 1 around centroids 0.5 and 5: (0.5 + 1) / 4.5 = 1/3.
+ * const db = daviesBouldin(new Float64Array([0, 1, 4, 6]), 4, 1, [0, 0, 1, 1]);
+ * if (Math.abs(db - 1 / 3) > 1e-12) throw new Error();
+ * ```
  */
 export function daviesBouldin(
   data: Float64Array,
@@ -220,6 +236,14 @@ export function daviesBouldin(
 /**
  * Calinski–Harabasz index: between-cluster dispersion / within-cluster dispersion, each divided by
  * its degrees of freedom (k − 1 and n − k). Higher is better; 1 when every cluster is a point.
+ *
+ * @example
+ * ```ts
+ * import { calinskiHarabasz } from "./_cluster_metrics.ts";
+ * // Between 20.25 over 1 degree of freedom, within 2.5 over 2: 16.2.
+ * const ch = calinskiHarabasz(new Float64Array([0, 1, 4, 6]), 4, 1, [0, 0, 1, 1]);
+ * if (Math.abs(ch - 16.2) > 1e-12) throw new Error();
+ * ```
  */
 export function calinskiHarabasz(
   data: Float64Array,

@@ -52,6 +52,13 @@ export type ClusterModel = KMeansModel | DbscanModel;
 /**
  * Renumbers segments by decreasing size, ties broken by the lowest first row, so segment 0 is
  * the largest; noise (-1) stays -1. Returns the new labels and old → new ids.
+ *
+ * @example
+ * ```ts
+ * import { renumberBySize } from "./_cluster_model.ts";
+ * const { labels } = renumberBySize(new Int32Array([2, 2, -1, 0, 1, 1, 0]));
+ * if (labels.join() !== "0,0,-1,1,2,2,1") throw new Error();
+ * ```
  */
 export function renumberBySize(labels: Int32Array): { labels: Int32Array; map: Int32Array } {
   let k = 0;

@@ -32,14 +32,21 @@ export interface Pool {
 export const WORKER_URL = new URL("./_cluster_worker.ts", import.meta.url);
 
 /**
- * Extra threads worth starting on this machine (cores − 1, at most 3); 0 when the process may not
- * read the worker module (a worker could not load it), which only costs speed.
+ * Extra threads worth starting now: the cores left idle by the 1-minute load average (which
+ * counts this process's own thread), at most 3; 0 when the process may not read the worker
+ * module. On a busy machine a worker that gets preempted mid-chunk stalls every job, so a pool
+ * is only worth it when a core is really free. The thread count never changes results.
  */
 export function spareThreads(): number {
   const cores = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   if (cores < 2 || typeof Deno === "undefined") return 0;
   const read = Deno.permissions.querySync({ name: "read", path: WORKER_URL });
-  return read.state === "granted" ? Math.min(3, cores - 1) : 0;
+  if (read.state !== "granted") return 0;
+  let idle = cores - 1;
+  if (Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state === "granted") {
+    idle = Math.floor(cores - Deno.loadavg()[0] + 0.5);
+  }
+  return Math.max(0, Math.min(3, cores - 1, idle));
 }
 
 /**

@@ -240,8 +240,40 @@ function sizesOf(labels: Int32Array, segments: number, withNoise: boolean): Segm
 }
 
 /**
+ * Mean silhouette overall and per segment of a labelling of the matrix rows, noise (-1)
+ * excluded; exact up to `maxRows` rows, else on a seeded sample of that many.
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "./types.ts";
+ * import { silhouetteScores } from "./cluster.ts";
+ * const m = fromRows([[0], [1], [4], [6], [50]]);
+ * const s = silhouetteScores(m, new Int32Array([0, 0, 1, 1, -1]));
+ * // Hand-worked: (4/5 + 3/4 + 3/7 + 7/11) / 4 over the four non-noise rows.
+ * if (Math.abs(s.score! - (4 / 5 + 3 / 4 + 3 / 7 + 7 / 11) / 4) > 1e-12) throw new Error();
+ * ```
+ */
+export function silhouetteScores(
+  matrix: Matrix,
+  labels: Int32Array,
+  options: { maxRows?: number; seed?: number } = {},
+): { score: number | null; rows: number; perSegment: SegmentSilhouette[] } {
+  const segments = labels.reduce((a, l) => Math.max(a, l + 1), 0);
+  const maxRows = options.maxRows ?? CLUSTER_DEFAULTS.silhouetteRows;
+  return segmentSilhouettes(matrix.data, matrix.cols, labels, segments, maxRows, options.seed ?? 0);
+}
+
+/**
  * Fits a cluster model without the stage's scores and stability: the `fitX` half of
  * fit/apply. Same options as {@link clusterStage}.
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "./types.ts";
+ * import { fitCluster } from "./cluster.ts";
+ * const model = fitCluster(fromRows([[0], [1], [10], [11], [12]]), { k: 2 });
+ * if (model.method !== "kmeans" || model.centers[0][0] !== 11) throw new Error();
+ * ```
  */
 export function fitCluster(matrix: Matrix, options: Partial<ClusterOptions> = {}): ClusterModel {
   return clusterStage(matrix, { ...options, stability: false }).outputs.model;

@@ -44,7 +44,8 @@ export function readNpy(path: string): { data: Float64Array; rows: number; cols:
     throw new TypeError(`${path}: expected a C-order float64 array, got ${header.trim()}`);
   }
   const [rows, cols] = header.match(/\((\d+), (\d+)\)/)!.slice(1).map(Number);
-  const data = new Float64Array(bytes.slice(10 + len).buffer);
+  // Headers are padded to 64 bytes, so the values start 8-byte aligned: view them, no copy.
+  const data = new Float64Array(bytes.buffer, bytes.byteOffset + 10 + len, rows * cols);
   return { data, rows, cols };
 }
 
