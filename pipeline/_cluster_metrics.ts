@@ -146,10 +146,10 @@ export function silhouetteSamples(
   const norms = new Float64Array(n);
   rowNorms(data, n, d, norms);
   const threads = options.threads ?? (n * n * d >= PARALLEL_WORK ? spareThreads() : 0);
-  const { state, buffers } = allocSil(data, norms, ids, n, d, k, threads > 0);
+  const { state, init } = allocSil(data, norms, ids, n, d, k, threads > 0);
   const pool = createPool(
     WORKER_URL,
-    { kind: "silhouette", buffers },
+    { kind: "silhouette", init },
     threads,
     (_op, c) => runSilChunk(state, c),
   );

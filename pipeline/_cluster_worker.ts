@@ -10,8 +10,8 @@ import { runChunk, stateFrom } from "./_kmeans_chunks.ts";
 import { runSilChunk, silFrom } from "./_silhouette_chunks.ts";
 
 type Init =
-  | { kind: "kmeans"; buffers: Parameters<typeof stateFrom>[0]; ctl: SharedArrayBuffer }
-  | { kind: "silhouette"; buffers: Parameters<typeof silFrom>[0]; ctl: SharedArrayBuffer };
+  | { kind: "kmeans"; init: Parameters<typeof stateFrom>[0]; ctl: SharedArrayBuffer }
+  | { kind: "silhouette"; init: Parameters<typeof silFrom>[0]; ctl: SharedArrayBuffer };
 
 const scope = globalThis as unknown as {
   onmessage: ((e: MessageEvent<Init>) => void) | null;
@@ -22,10 +22,10 @@ scope.onmessage = (e) => {
   scope.onmessage = null;
   const init = e.data;
   if (init.kind === "kmeans") {
-    const state = stateFrom(init.buffers);
+    const state = stateFrom(init.init);
     serveChunks(init.ctl, (op, c) => runChunk(state, op, c));
   } else {
-    const state = silFrom(init.buffers);
+    const state = silFrom(init.init);
     serveChunks(init.ctl, (_op, c) => runSilChunk(state, c));
   }
   scope.close();

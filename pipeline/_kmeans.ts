@@ -18,6 +18,7 @@ import {
   OP_TAKE,
   P_BEST,
   P_CENTER,
+  P_DIRECT,
   P_MAXJ,
   runChunk,
   slots,
@@ -135,11 +136,11 @@ export function kmeansPlusPlus(
   nearest: Int32Array,
   closest: Float64Array,
 ): void {
-  const { state: s, buffers } = allocState(data, n, d, k, false);
-  rowNorms(data, n, d, s.norms);
-  const pool = createPool(WORKER_URL, { buffers }, 0, (op, c) => runChunk(s, op, c));
-  seed(s, pool, n, d, k, r);
-  centers.set(s.centers.subarray(0, k * d));
+  const { state: s, dp } = allocState(data, n, d, k, false);
+  rowNorms(s.data, n, dp, s.norms);
+  const pool = createPool(WORKER_URL, {}, 0, (op, c) => runChunk(s, op, c));
+  seed(s, pool, n, dp, k, r);
+  centers.set(trim(s.centers, k, dp, d));
   nearest.set(s.labels);
   closest.set(s.closest);
 }
@@ -178,6 +179,7 @@ function lloyd(
   // Running cluster sums: recomputed in full now and then, updated by the moves in between.
   const total = new Float64Array(k * d), size = new Float64Array(k);
   let iter = 1, changed = n, converged = false, full = true;
+  s.P[P_DIRECT] = 0;
   for (;;) {
     if (full || iter % FULL_SUMS_EVERY === 0) {
       pool.run(OP_SUMS, chunks);
@@ -226,7 +228,16 @@ function lloyd(
     const last = shiftTot <= tolAbs || iter >= maxIter;
     pool.run(OP_ASSIGN, chunks);
     changed = 0;
-    for (let c = 0; c < chunks; c++) changed += part[c * stride + at.changed];
+    let tightened = 0, scanned = 0;
+    for (let c = 0; c < chunks; c++) {
+      changed += part[c * stride + at.changed];
+      tightened += part[c * stride + at.tightened];
+      scanned += part[c * stride + at.scanned];
+    }
+    // Skip tightening next pass when it rarely spared a scan: a scan costs about k/4 kernel
+    // calls, a tightening one distance. Decided from counts only, so it is deterministic.
+    if (tightened > 0) s.P[P_DIRECT] = scanned > tightened * 0.6 ? 1 : 0;
+    else if (scanned < n * 0.05) s.P[P_DIRECT] = 0;
     if (last) {
       converged = shiftTot <= tolAbs;
       break;
@@ -319,6 +330,13 @@ export function assignNearest(
   return total;
 }
 
+/** The first k rows of `src` (row length `dp`) cut to `d` columns. */
+function trim(src: Float64Array, k: number, dp: number, d: number): Float64Array {
+  const out = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) out.set(src.subarray(j * dp, j * dp + d), j * d);
+  return out;
+}
+
 /** Work (rows × columns × k) above which a fit is shared with worker threads. */
 const PARALLEL_WORK = 2 ** 23;
 
@@ -333,30 +351,31 @@ export function kmeans(data: Float64Array, n: number, d: number, p: KMeansParams
   const r = rng(p.seed);
   const tolAbs = meanVariance(data, n, d) * p.tol;
   const threads = p.threads ?? (n * d * k >= PARALLEL_WORK ? spareThreads() : 0);
-  const { state: s, buffers } = allocState(data, n, d, k, threads > 0);
-  rowNorms(s.data, n, d, s.norms);
-  const { chunks, stride, tp } = layout(n, d, k);
-  const at = slots(k, d, tp);
+  // `dp` is the row length inside the state (even when the WebAssembly kernel is used).
+  const { state: s, init, dp } = allocState(data, n, d, k, threads > 0);
+  rowNorms(s.data, n, dp, s.norms);
+  const { chunks, stride, tp } = layout(n, dp, k);
+  const at = slots(k, dp, tp);
   const pool = createPool(
     WORKER_URL,
-    { kind: "kmeans", buffers },
+    { kind: "kmeans", init },
     threads,
     (op, c) => runChunk(s, op, c),
   );
   try {
     let best: KMeansRun | null = null;
     for (let run = 0; run < p.nInit; run++) {
-      seed(s, pool, n, d, k, r);
-      padRows(s.centers, k, d, s.centers);
+      seed(s, pool, n, dp, k, r);
+      padRows(s.centers, k, dp, s.centers);
       for (let i = 0; i < n; i++) s.upper[i] = Math.sqrt(s.closest[i]);
       s.lower.fill(0);
-      const { iterations, converged } = lloyd(s, pool, n, d, k, p.maxIter, tolAbs);
+      const { iterations, converged } = lloyd(s, pool, n, dp, k, p.maxIter, tolAbs);
       pool.run(OP_INERTIA, chunks);
       let inertia = 0;
       for (let c = 0; c < chunks; c++) inertia += s.part[c * stride + at.inertia];
       if (best === null || inertia < best.inertia) {
         best = {
-          centers: s.centers.slice(0, k * d),
+          centers: trim(s.centers, k, dp, d),
           labels: s.labels.slice(),
           inertia,
           iterations,

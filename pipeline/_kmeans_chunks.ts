@@ -6,7 +6,17 @@
  * @module
  */
 
-import { dot4, nearestTwoDot, sqDist } from "./_kmeans_kernel.ts";
+import { dot4, sqDist } from "./_kmeans_kernel.ts";
+import {
+  arena,
+  copyEven,
+  type Dot4,
+  kernelOn,
+  MAX_WASM_BYTES,
+  specsOf,
+  viewsFrom,
+  type ViewSpec,
+} from "./_wasm_kernel.ts";
 
 /** Rows per chunk. Fixed, so partial sums (and results) never depend on the thread count. */
 export const CHUNK = 4096;
@@ -22,7 +32,8 @@ export const P_N = 0,
   P_MAXP = 5,
   P_SECONDP = 6,
   P_BEST = 7,
-  P_CENTER = 8;
+  P_CENTER = 8,
+  P_DIRECT = 9;
 
 /** Every array of a fit. `labels` doubles as the nearest centre during seeding. */
 export interface KState {
@@ -44,6 +55,10 @@ export interface KState {
   /** Candidate-wise new closest distances (tp × n). */
   cand: Float64Array;
   part: Float64Array;
+  /** Four doubles per chunk where the kernel writes its dot products. */
+  scratch: Float64Array;
+  /** The WebAssembly kernel over the memory holding data, centers, ys and scratch (or null). */
+  dot4: Dot4 | null;
 }
 
 /** Sizes that follow from n, d, k. */
@@ -51,73 +66,98 @@ export function layout(n: number, d: number, k: number) {
   const trials = 2 + Math.floor(Math.log(k));
   const kp = Math.ceil(k / 4) * 4, tp = Math.ceil(trials / 4) * 4;
   const chunks = Math.ceil(n / CHUNK);
-  // Per chunk: sums (k·d), counts (k), candidate potentials (tp), changed, inertia, potential.
-  const stride = k * d + k + tp + 3;
+  // Per chunk: sums (k·d), counts (k), candidate potentials (tp), changed, inertia, potential,
+  // rows whose bound was tightened and rows that scanned every centre.
+  const stride = k * d + k + tp + 5;
   return { trials, kp, tp, chunks, stride };
 }
 
 /** Offsets inside one chunk's slot of `part`. */
 export function slots(k: number, d: number, tp: number) {
   const counts = k * d, pots = counts + k, changed = pots + tp;
-  return { sums: 0, counts, pots, changed, inertia: changed + 1, pot: changed + 2 };
+  return {
+    sums: 0,
+    counts,
+    pots,
+    changed,
+    inertia: changed + 1,
+    pot: changed + 2,
+    tightened: changed + 3,
+    scanned: changed + 4,
+  };
 }
 
-type Buffers = Record<keyof KState, ArrayBufferLike>;
+/** What a worker needs to rebuild a state: the views and, with the kernel, its memory. */
+export interface StateInit {
+  specs: Record<string, ViewSpec>;
+  memory: WebAssembly.Memory | null;
+}
 
 /**
- * Allocates the buffers of a fit (shared when workers will use them). `data` is copied into
- * shared memory only when shared; otherwise the caller's array is used as is.
+ * Allocates the arrays of a fit, shared when workers will use them. The rows, centres and
+ * candidates live in WebAssembly memory (with an even number of columns, see _wasm_kernel.ts)
+ * unless the data are too big for it; then the JavaScript kernel runs on the caller's array.
+ * Returns the state, what workers need, and the row length `dp` every loop must use.
  */
 export function allocState(data: Float64Array, n: number, d: number, k: number, shared: boolean) {
-  const { kp, tp, chunks, stride } = layout(n, d, k);
+  const dp = d + (d & 1);
+  const { kp, tp, chunks, stride } = layout(n, dp, k);
+  const wasm = (n * dp + (kp + tp) * dp + chunks * 4) * 8 + 65536 <= MAX_WASM_BYTES;
+  const rowLen = wasm ? dp : d;
   const f64 = (len: number) =>
     new Float64Array(shared ? new SharedArrayBuffer(len * 8) : new ArrayBuffer(len * 8));
+  const mem = wasm ? arena([n * dp, kp * dp, tp * dp, chunks * 4], shared) : null;
+  const big = (len: number) => mem ? mem.alloc(len) : f64(len);
+  const rows = mem ? mem.alloc(n * dp) : shared ? f64(n * d) : data;
+  if (mem || shared) copyEven(data, n, d, rows);
   const state: KState = {
     P: f64(16),
-    data: shared ? f64(n * d) : data,
+    data: rows,
     norms: f64(n),
     labels: new Int32Array(shared ? new SharedArrayBuffer(n * 4) : new ArrayBuffer(n * 4)),
     upper: f64(n),
     lower: f64(n),
     closest: f64(n),
-    centers: f64(kp * d),
+    centers: big(kp * rowLen),
     cnorm: f64(kp),
     half: f64(k),
     shift: f64(k),
-    ys: f64(tp * d),
+    ys: big(tp * rowLen),
     ynorm: f64(tp),
     cc: f64(tp * k),
     cand: f64(tp * n),
-    part: f64(chunks * stride),
+    part: f64(chunks * layout(n, rowLen, k).stride),
+    scratch: big(chunks * 4),
+    dot4: mem ? kernelOn(mem.memory, shared) : null,
   };
-  if (shared) state.data.set(data);
-  state.P.set([n, d, k, tp]);
-  const buffers = Object.fromEntries(
-    Object.entries(state).map(([key, v]) => [key, (v as Float64Array).buffer]),
-  ) as Buffers;
-  return { state, buffers };
+  void stride;
+  state.P.set([n, rowLen, k, tp]);
+  const init: StateInit = { specs: specsOf(state), memory: mem ? mem.memory : null };
+  return { state, init, dp: rowLen };
 }
 
-/** Rebuilds the state's views in a worker. */
-export function stateFrom(b: Buffers): KState {
-  const view = (key: keyof KState) => new Float64Array(b[key]);
+/** Rebuilds the state's views (and kernel) in a worker. */
+export function stateFrom(init: StateInit): KState {
+  const v = viewsFrom(init.specs);
   return {
-    P: view("P"),
-    data: view("data"),
-    norms: view("norms"),
-    labels: new Int32Array(b.labels),
-    upper: view("upper"),
-    lower: view("lower"),
-    closest: view("closest"),
-    centers: view("centers"),
-    cnorm: view("cnorm"),
-    half: view("half"),
-    shift: view("shift"),
-    ys: view("ys"),
-    ynorm: view("ynorm"),
-    cc: view("cc"),
-    cand: view("cand"),
-    part: view("part"),
+    P: v.P,
+    data: v.data,
+    norms: v.norms,
+    labels: v.labels,
+    upper: v.upper,
+    lower: v.lower,
+    closest: v.closest,
+    centers: v.centers,
+    cnorm: v.cnorm,
+    half: v.half,
+    shift: v.shift,
+    ys: v.ys,
+    ynorm: v.ynorm,
+    cc: v.cc,
+    cand: v.cand,
+    part: v.part,
+    scratch: v.scratch,
+    dot4: init.memory ? kernelOn(init.memory, true) : null,
   };
 }
 
@@ -126,7 +166,7 @@ export function runChunk(s: KState, op: number, c: number): void {
   // Integers come out of the parameter array as doubles; `| 0` keeps index arithmetic integral.
   const n = s.P[P_N] | 0, d = s.P[P_D] | 0, k = s.P[P_K] | 0, tp = s.P[P_TP] | 0;
   const lo = c * CHUNK, hi = Math.min(n, lo + CHUNK);
-  const stride = k * d + k + tp + 3, base = c * stride;
+  const stride = k * d + k + tp + 5, base = c * stride;
   const at = slots(k, d, tp);
   const { data, norms, labels, closest, part } = s;
   if (op === OP_FIRST) {
@@ -142,7 +182,7 @@ export function runChunk(s: KState, op: number, c: number): void {
     }
     part[base + at.pot] = pot;
   } else if (op === OP_SWEEP) {
-    sweep(s, lo, hi, n, d, k, tp, base + at.pots);
+    sweep(s, c, lo, hi, n, d, k, tp, base + at.pots);
   } else if (op === OP_TAKE) {
     const off = (s.P[P_BEST] | 0) * n, center = s.P[P_CENTER] | 0;
     for (let i = lo; i < hi; i++) {
@@ -154,7 +194,7 @@ export function runChunk(s: KState, op: number, c: number): void {
     }
   } else if (op === OP_ASSIGN) {
     for (let t = 0; t < k * d + k; t++) part[base + t] = 0;
-    part[base + at.changed] = assign(s, lo, hi, d, k, base);
+    part[base + at.changed] = assign(s, c, lo, hi, d, k, base, at.tightened);
   } else if (op === OP_SUMS) {
     const sums = base + at.sums, counts = base + at.counts;
     for (let t = 0; t < k * d + k; t++) part[base + t] = 0;
@@ -170,6 +210,11 @@ export function runChunk(s: KState, op: number, c: number): void {
   }
 }
 
+/** The chunk's four doubles of kernel output (a plain array without the kernel). */
+function scratchOf(s: KState, c: number): Float64Array {
+  return s.scratch.subarray(c * 4, c * 4 + 4);
+}
+
 function dotRow(a: Float64Array, ai: number, b: Float64Array, bi: number, d: number): number {
   let s = 0;
   for (let t = 0; t < d; t++) s += a[ai + t] * b[bi + t];
@@ -182,6 +227,7 @@ function dotRow(a: Float64Array, ai: number, b: Float64Array, bi: number, d: num
  */
 function sweep(
   s: KState,
+  c: number,
   lo: number,
   hi: number,
   n: number,
@@ -191,7 +237,8 @@ function sweep(
   pots: number,
 ): void {
   const { data, norms, labels, closest, cc, cand, ys, ynorm, part } = s;
-  const q = new Float64Array(4);
+  const kern = s.dot4, q = scratchOf(s, c), qb = q.byteOffset;
+  const db = data.byteOffset, yb = ys.byteOffset;
   for (let g = 0; g < tp; g += 4) {
     const k0 = g * k, k1 = k0 + k, k2 = k1 + k, k3 = k2 + k;
     const o0 = g * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
@@ -201,7 +248,8 @@ function sweep(
       const ci = closest[i], a = labels[i], reach = 4 * ci;
       let v0 = ci, v1 = ci, v2 = ci, v3 = ci;
       if (reach > cc[k0 + a] || reach > cc[k1 + a] || reach > cc[k2 + a] || reach > cc[k3 + a]) {
-        dot4(data, i * d, ys, g * d, d, q);
+        if (kern) kern(db + i * d * 8, yb + g * d * 8, d, qb);
+        else dot4(data, i * d, ys, g * d, d, q);
         const xn = norms[i];
         const e0 = xn + y0 - 2 * q[0], e1 = xn + y1 - 2 * q[1];
         const e2 = xn + y2 - 2 * q[2], e3 = xn + y3 - 2 * q[3];
@@ -232,11 +280,25 @@ function sweep(
  * its centre; otherwise tighten the upper bound, test again, and only then scan every centre.
  * Returns how many labels changed; the moves are added to the chunk's sums and counts slots.
  */
-function assign(s: KState, lo: number, hi: number, d: number, k: number, base: number): number {
+function assign(
+  s: KState,
+  c: number,
+  lo: number,
+  hi: number,
+  d: number,
+  k: number,
+  base: number,
+  stats: number,
+): number {
   const { data, norms, labels, upper, lower, centers, cnorm, half, shift, part } = s;
+  // When most rows that fail the bound test also fail after tightening (heavily overlapping
+  // clusters), tightening is a wasted distance: go straight to the scan.
+  const direct = s.P[P_DIRECT] === 1;
+  let tightened = 0, scanned = 0;
   const counts = base + k * d;
   const maxJ = s.P[P_MAXJ] | 0, maxP = s.P[P_MAXP], secondP = s.P[P_SECONDP];
-  const q = new Float64Array(4), two = new Float64Array(2);
+  const kern = s.dot4, q = scratchOf(s, c), qb = q.byteOffset;
+  const db = data.byteOffset, cb = centers.byteOffset;
   let changed = 0;
   for (let i = lo; i < hi; i++) {
     const a = labels[i];
@@ -250,10 +312,30 @@ function assign(s: KState, lo: number, hi: number, d: number, k: number, base: n
       continue;
     }
     const o = i * d;
-    const u = Math.sqrt(sqDist(data, o, centers, a * d, d));
-    upper[i] = u;
-    if (u <= m) continue;
-    const best = nearestTwoDot(data, o, norms[i], centers, cnorm, k, d, q, two);
+    if (!direct) {
+      tightened++;
+      const u = Math.sqrt(sqDist(data, o, centers, a * d, d));
+      upper[i] = u;
+      if (u <= m) continue;
+    }
+    scanned++;
+    // Nearest and second-nearest centre through ‖x‖² + ‖c‖² − 2x·c, four centres at a time.
+    const xn = norms[i];
+    let b1 = Infinity, b2 = Infinity, best = 0;
+    for (let g = 0; g < k; g += 4) {
+      if (kern) kern(db + o * 8, cb + g * d * 8, d, qb);
+      else dot4(data, o, centers, g * d, d, q);
+      const m = k - g < 4 ? k - g : 4;
+      for (let t = 0; t < m; t++) {
+        const e = xn + cnorm[g + t] - 2 * q[t];
+        const v = e > 0 ? e : 0;
+        if (v < b1) {
+          b2 = b1;
+          b1 = v;
+          best = g + t;
+        } else if (v < b2) b2 = v;
+      }
+    }
     if (best !== a) {
       // Keep the change in this chunk's slot so the caller can update the cluster sums.
       labels[i] = best;
@@ -265,8 +347,10 @@ function assign(s: KState, lo: number, hi: number, d: number, k: number, base: n
         part[fb + j] += data[o + j];
       }
     }
-    upper[i] = Math.sqrt(two[0]);
-    lower[i] = Math.sqrt(two[1]);
+    upper[i] = Math.sqrt(b1);
+    lower[i] = Math.sqrt(b2);
   }
+  part[base + stats] = tightened;
+  part[base + stats + 1] = scanned;
   return changed;
 }

@@ -8,13 +8,23 @@
  */
 
 import { dot4 } from "./_kmeans_kernel.ts";
+import {
+  arena,
+  copyEven,
+  type Dot4,
+  kernelOn,
+  MAX_WASM_BYTES,
+  specsOf,
+  viewsFrom,
+  type ViewSpec,
+} from "./_wasm_kernel.ts";
 
 /** Row ranges (and sum buffers) per silhouette. */
 export const RANGES = 8;
 
 /** Every array of one silhouette computation. */
 export interface SilState {
-  /** n, d, k. */
+  /** n, d (row length inside the state), k. */
   P: Float64Array;
   data: Float64Array;
   norms: Float64Array;
@@ -24,9 +34,16 @@ export interface SilState {
   bounds: Int32Array;
   /** RANGES buffers of n × k sums. */
   sums: Float64Array;
+  /** Four doubles of kernel output per range. */
+  scratch: Float64Array;
+  dot4: Dot4 | null;
 }
 
-type Buffers = Record<keyof SilState, ArrayBufferLike>;
+/** What a worker needs to rebuild the state. */
+export interface SilInit {
+  specs: Record<string, ViewSpec>;
+  memory: WebAssembly.Memory | null;
+}
 
 /** Allocates the state (shared when workers will read it) and cuts the ranges. */
 export function allocSil(
@@ -37,23 +54,33 @@ export function allocSil(
   d: number,
   k: number,
   shared: boolean,
-): { state: SilState; buffers: Buffers } {
+): { state: SilState; init: SilInit } {
   const buf = (bytes: number) => shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const copy = <T extends Float64Array | Int32Array>(a: T, make: (b: ArrayBufferLike) => T) => {
-    if (!shared) return a;
-    const out = make(buf(a.byteLength));
-    out.set(a as never);
-    return out;
-  };
+  const dp = d + (d & 1);
+  const wasm = (n * dp + RANGES * 4) * 8 + 65536 <= MAX_WASM_BYTES;
+  const mem = wasm ? arena([n * dp, RANGES * 4], shared) : null;
+  let rows = data;
+  if (mem) {
+    rows = mem.alloc(n * dp);
+    copyEven(data, n, d, rows);
+  } else if (shared) {
+    rows = new Float64Array(buf(n * d * 8));
+    rows.set(data.subarray(0, n * d));
+  }
+  const own = new Int32Array(buf(n * 4));
+  own.set(ids);
   const state: SilState = {
     P: new Float64Array(buf(3 * 8)),
-    data: copy(data, (b) => new Float64Array(b)),
-    norms: copy(norms, (b) => new Float64Array(b)),
-    ids: copy(ids, (b) => new Int32Array(b)),
+    data: rows,
+    norms: new Float64Array(buf(n * 8)),
+    ids: own,
     bounds: new Int32Array(buf((RANGES + 1) * 4)),
     sums: new Float64Array(buf(RANGES * n * k * 8)),
+    scratch: mem ? mem.alloc(RANGES * 4) : new Float64Array(buf(RANGES * 4 * 8)),
+    dot4: mem ? kernelOn(mem.memory, shared) : null,
   };
-  state.P.set([n, d, k]);
+  state.norms.set(norms);
+  state.P.set([n, mem ? dp : d, k]);
   // Row r starts (n − 1 − r) pairs; cut where the running count passes each share.
   const total = (n * (n - 1)) / 2;
   let acc = 0, r = 0;
@@ -62,21 +89,21 @@ export function allocSil(
     state.bounds[t] = r;
   }
   state.bounds[RANGES] = n;
-  const buffers = Object.fromEntries(
-    Object.entries(state).map(([key, v]) => [key, (v as Float64Array).buffer]),
-  ) as Buffers;
-  return { state, buffers };
+  return { state, init: { specs: specsOf(state), memory: mem ? mem.memory : null } };
 }
 
-/** Rebuilds the state's views in a worker. */
-export function silFrom(b: Buffers): SilState {
+/** Rebuilds the state's views (and kernel) in a worker. */
+export function silFrom(init: SilInit): SilState {
+  const v = viewsFrom(init.specs);
   return {
-    P: new Float64Array(b.P),
-    data: new Float64Array(b.data),
-    norms: new Float64Array(b.norms),
-    ids: new Int32Array(b.ids),
-    bounds: new Int32Array(b.bounds),
-    sums: new Float64Array(b.sums),
+    P: v.P,
+    data: v.data,
+    norms: v.norms,
+    ids: v.ids,
+    bounds: v.bounds,
+    sums: v.sums,
+    scratch: v.scratch,
+    dot4: init.memory ? kernelOn(init.memory, true) : null,
   };
 }
 
@@ -86,13 +113,15 @@ export function runSilChunk(s: SilState, c: number): void {
   const { data, norms, ids } = s;
   const sums = s.sums.subarray(c * n * k, (c + 1) * n * k);
   sums.fill(0);
-  const q = new Float64Array(4);
+  const q = s.scratch.subarray(c * 4, c * 4 + 4), qb = q.byteOffset;
+  const kern = s.dot4, db = data.byteOffset;
   for (let i = s.bounds[c]; i < s.bounds[c + 1]; i++) {
     const o = i * d, li = ids[i], si = i * k, ni = norms[i];
     let j = i + 1;
     let own = 0;
     for (; j + 3 < n; j += 4) {
-      dot4(data, o, data, j * d, d, q);
+      if (kern) kern(db + o * 8, db + j * d * 8, d, qb);
+      else dot4(data, o, data, j * d, d, q);
       for (let t = 0; t < 4; t++) {
         const jj = j + t;
         const e = ni + norms[jj] - 2 * q[t];
