@@ -4,6 +4,7 @@ import { buildKdTree, knnQuery, queryScratch, radiusQuery } from "../pipeline/_k
 import { kmeans, kmeansPlusPlus, meanVariance } from "../pipeline/_kmeans.ts";
 import { miniBatchKMeans } from "../pipeline/_kmeans_minibatch.ts";
 import { rng } from "../pipeline/_random.ts";
+import { arena, kernelOn } from "../pipeline/_wasm_kernel.ts";
 import { adjustedRandIndex } from "../pipeline/cluster.ts";
 import { blobs, uniform } from "./cluster_data.ts";
 
@@ -69,8 +70,9 @@ Deno.test("kmeansPlusPlus() keeps exact nearest-centre distances despite skippin
 
 Deno.test("kmeans() with Hamerly bounds gives the same labels as plain Lloyd from the same start", () => {
   // Overlapping blobs make many points change cluster, so the bounds are really exercised.
-  for (const k of [3, 6]) {
-    const { matrix } = blobs({ rows: 900, cols: 4, k: 4, seed: 11, spread: 3, sd: 1.5 });
+  // Odd column counts run with a zero column added for the WebAssembly kernel.
+  for (const [k, cols] of [[3, 4], [6, 4], [5, 5]]) {
+    const { matrix } = blobs({ rows: 900, cols, k: 4, seed: 11, spread: 3, sd: 1.5 });
     const { rows: n, cols: d, data } = matrix;
     const init = new Float64Array(Math.ceil(k / 4) * 4 * d);
     kmeansPlusPlus(data, n, d, k, rng(5), init, new Int32Array(n), new Float64Array(n));
@@ -82,6 +84,19 @@ Deno.test("kmeans() with Hamerly bounds gives the same labels as plain Lloyd fro
     let inertia = 0;
     for (let i = 0; i < n; i++) inertia += sq(data, i, ref.centers, ref.labels[i], d);
     assert.ok(Math.abs(ours.inertia - inertia) < 1e-9 * inertia);
+  }
+});
+
+Deno.test("the WebAssembly dot4 kernel agrees with plain dot products", () => {
+  const mem = arena([64, 4], false);
+  const rows = mem.alloc(5 * 12), out = mem.alloc(4);
+  rows.set(Array.from({ length: 60 }, (_, i) => Math.sin(i) * 10));
+  const dot4 = kernelOn(mem.memory, false);
+  dot4(rows.byteOffset, rows.byteOffset + 12 * 8, 12, out.byteOffset);
+  for (let j = 0; j < 4; j++) {
+    let want = 0;
+    for (let t = 0; t < 12; t++) want += rows[t] * rows[(j + 1) * 12 + t];
+    assert.ok(Math.abs(out[j] - want) < 1e-12, `row ${j}: ${out[j]} vs ${want}`);
   }
 });
 
