@@ -15,13 +15,8 @@ import type {
 } from "@huggingface/transformers";
 import { createHash } from "node:crypto";
 import type { OnProgress } from "./progress.ts";
-import { PIPELINE_TASKS, resolveModelsConfig, TEXT_TASKS } from "./_text_models_config.ts";
-import type {
-  ModelsConfig,
-  ModelsConfigInput,
-  TaskModelConfig,
-  TextTask,
-} from "./_text_models_config.ts";
+import { PIPELINE_TASKS, TEXT_TASKS } from "./_text_models_config.ts";
+import type { ModelsConfig, TaskModelConfig, TextTask } from "./_text_models_config.ts";
 
 export {
   DEFAULT_CACHE_DIR,
