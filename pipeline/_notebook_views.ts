@@ -84,7 +84,8 @@ export function segmentProfile(
     pl.Series("customer_id", [...segments.ids]),
     pl.Series("__segment", Array.from(segments.labels), pl.Int32),
   ]);
-  const joined = features.join(labelled, { on: "customer_id" });
+  // Sorted so the sums behind each z are taken in the same order on every run.
+  const joined = features.join(labelled, { on: "customer_id" }).sort("customer_id");
   const labels = joined.getColumn("__segment").toArray() as number[];
   const drivers = segmentDrivers(rawMatrix(joined, [...meta]), labels);
   const spread = new Map<string, number>();

@@ -8,6 +8,7 @@
 
 import type pl from "nodejs-polars";
 import { dirname, join, resolve } from "node:path";
+import type { ClassifierModel, ClassifyOutputs } from "./classify.ts";
 import type { ClusterModel, ClusterOutputs } from "./cluster.ts";
 import { loadConfig, type LoadedConfig, parseConfig } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
@@ -18,6 +19,9 @@ import type { MatrixModel } from "./matrix.ts";
 import type { Stage, StageRecord, StageRun } from "./run.ts";
 import { STAGES } from "./stages.ts";
 import type { FeatureMeta, Matrix, Tables } from "./types.ts";
+import type { ImportanceOutputs } from "./importance.ts";
+import type { Persona } from "./personas.ts";
+import type { TextModel } from "./text.ts";
 import { artifactExists, type ArtifactSpec, loadArtifact } from "./_artifacts.ts";
 
 /** Prefix of the environment variables that override notebook parameters. */
@@ -119,7 +123,29 @@ export interface ArtifactTypes {
   /** customer_id and segment (Int32), with the real ids. */
   segments: pl.DataFrame;
   cluster_summary: ClusterSummary;
+  /** One row per customer with texts: text_count, sentiment columns, text_emb_*. */
+  text_features: pl.DataFrame;
+  text_meta: FeatureMeta[];
+  /** customer_id, text_top_entities, text_top_keywords. */
+  text_terms: pl.DataFrame;
+  /** One row per text: masked text, language, sentiment, entities, keywords. */
+  texts: pl.DataFrame;
+  text_model: TextModel;
+  classifier: ClassifierModel;
+  classify_summary: ClassifySummary;
+  /** customer_id, segment, predicted, probability (as text). */
+  scores: pl.DataFrame;
+  importance: ImportanceOutputs;
+  personas: Persona[];
+  personas_md: string;
+  /** Chart files by name: "sizes.svg", "sizes.png"… */
+  charts: Record<string, string | Uint8Array>;
+  /** The self-contained HTML report. */
+  report: string;
 }
+
+/** What the classify stage writes as classify_summary.json. */
+export type ClassifySummary = Omit<ClassifyOutputs, "model"> & { model: ClassifierModel["kind"] };
 
 /** A run folder opened for reading: its manifest and its artifacts by name. */
 export interface RunView {
@@ -206,6 +232,15 @@ export function loadRun(runDir: string, stages: readonly Stage[] = STAGES): RunV
   return view;
 }
 
+/** Persona names by segment, for chart labels; empty when the run has no personas. */
+export function personaNames(run: RunView): Record<number, string> {
+  const written = run.stages.some((s) => s.outputs.some((o) => o.name === "personas"));
+  if (!written || !run.has("personas")) return {};
+  const names: Record<number, string> = {};
+  for (const p of run.get("personas")) if (p.kind === "segment") names[p.segments[0]] = p.name;
+  return names;
+}
+
 /** A config patch: objects merge key by key, anything else replaces. */
 export type ConfigPatch = Record<string, unknown>;
 
@@ -284,10 +319,14 @@ export async function rerunStage(
   });
 }
 
-/** Top-level numbers and text of a stage's metrics, as "segments 5 · silhouette 0.193". */
-function metricLine(metrics: Record<string, unknown> | undefined): string {
+/**
+ * Top-level numbers and text of a stage's metrics, as "segments 5 · silhouette 0.193"; timings
+ * (seconds, texts per second) only when asked for.
+ */
+function metricLine(metrics: Record<string, unknown> | undefined, timings: boolean): string {
   if (!metrics) return "";
   return Object.entries(metrics).flatMap(([k, v]) => {
+    if (!timings && /second/i.test(k)) return [];
     if (typeof v === "number") return [`${k} ${Number.isInteger(v) ? v : v.toPrecision(3)}`];
     if (typeof v === "string" || typeof v === "boolean") return [`${k} ${v}`];
     return [];
@@ -308,7 +347,7 @@ export function stageRows(
     ...(options.seconds ? { seconds: s.seconds ?? 0 } : {}),
     note: s.reason ?? "",
     warnings: s.warnings.reduce((n, w) => n + (w.count ?? 1), 0),
-    metrics: metricLine(s.metrics),
+    metrics: metricLine(s.metrics, options.seconds ?? false),
   }));
 }
 

@@ -31,7 +31,11 @@ export interface NotebookOptions {
   env?: Record<string, string>;
   /** Folder for the executed notebooks and their HTML. @default <runDir>/notebooks */
   outDir?: string;
-  /** Write each notebook that ran clean back over its source, outputs included. @default false */
+  /**
+   * Write each notebook that ran clean back over its source, outputs included. The pipeline then
+   * runs with `force: true` (unless `params` say otherwise), so the outputs committed do not
+   * depend on what was cached. @default false
+   */
   inPlace?: boolean;
   /** Seconds a cell may run. @default 1800 */
   timeout?: number;
@@ -165,7 +169,10 @@ export function listNotebooks(dir: string = NOTEBOOK_DIR): string[] {
  */
 export async function runNotebooks(options: NotebookOptions = {}): Promise<NotebookResult[]> {
   const notebooks = (options.notebooks ?? listNotebooks()).map((p) => resolve(p));
-  const given = options.params ?? {};
+  const given: Record<string, unknown> = {
+    ...(options.inPlace ? { force: true } : {}),
+    ...options.params,
+  };
   const runDir = resolve(String(given.runDir ?? join("runs", "sample")));
   const outDir = resolve(options.outDir ?? join(runDir, "notebooks"));
   const env: Record<string, string> = {
