@@ -9,10 +9,13 @@
 import { dot4, sqDist } from "./_kmeans_kernel.ts";
 import {
   arena,
-  copyEven,
+  copyRows,
   type Dot4,
   kernelOn,
   MAX_WASM_BYTES,
+  type Near2,
+  near2On,
+  paddedLength,
   specsOf,
   viewsFrom,
   type ViewSpec,
@@ -59,6 +62,8 @@ export interface KState {
   scratch: Float64Array;
   /** The WebAssembly kernel over the memory holding data, centers, ys and scratch (or null). */
   dot4: Dot4 | null;
+  /** Nearest two of the centres in one call, on the same memory (or null). */
+  near2: Near2 | null;
 }
 
 /** Sizes that follow from n, d, k. */
@@ -100,16 +105,16 @@ export interface StateInit {
  * Returns the state, what workers need, and the row length `dp` every loop must use.
  */
 export function allocState(data: Float64Array, n: number, d: number, k: number, shared: boolean) {
-  const dp = d + (d & 1);
+  const dp = paddedLength(d);
   const { kp, tp, chunks, stride } = layout(n, dp, k);
   const wasm = (n * dp + (kp + tp) * dp + chunks * 4) * 8 + 65536 <= MAX_WASM_BYTES;
   const rowLen = wasm ? dp : d;
   const f64 = (len: number) =>
     new Float64Array(shared ? new SharedArrayBuffer(len * 8) : new ArrayBuffer(len * 8));
-  const mem = wasm ? arena([n * dp, kp * dp, tp * dp, chunks * 4], shared) : null;
+  const mem = wasm ? arena([n * dp, kp * dp, kp, tp * dp, chunks * 4], shared) : null;
   const big = (len: number) => mem ? mem.alloc(len) : f64(len);
   const rows = mem ? mem.alloc(n * dp) : shared ? f64(n * d) : data;
-  if (mem || shared) copyEven(data, n, d, rows);
+  if (mem || shared) copyRows(data, n, d, rows, rowLen);
   const state: KState = {
     P: f64(16),
     data: rows,
@@ -119,7 +124,7 @@ export function allocState(data: Float64Array, n: number, d: number, k: number, 
     lower: f64(n),
     closest: f64(n),
     centers: big(kp * rowLen),
-    cnorm: f64(kp),
+    cnorm: big(kp),
     half: f64(k),
     shift: f64(k),
     ys: big(tp * rowLen),
@@ -129,6 +134,7 @@ export function allocState(data: Float64Array, n: number, d: number, k: number, 
     part: f64(chunks * layout(n, rowLen, k).stride),
     scratch: big(chunks * 4),
     dot4: mem ? kernelOn(mem.memory, shared) : null,
+    near2: mem ? near2On(mem.memory, shared) : null,
   };
   void stride;
   state.P.set([n, rowLen, k, tp]);
@@ -158,6 +164,7 @@ export function stateFrom(init: StateInit): KState {
     part: v.part,
     scratch: v.scratch,
     dot4: init.memory ? kernelOn(init.memory, true) : null,
+    near2: init.memory ? near2On(init.memory, true) : null,
   };
 }
 
@@ -297,8 +304,8 @@ function assign(
   let tightened = 0, scanned = 0;
   const counts = base + k * d;
   const maxJ = s.P[P_MAXJ] | 0, maxP = s.P[P_MAXP], secondP = s.P[P_SECONDP];
-  const kern = s.dot4, q = scratchOf(s, c), qb = q.byteOffset;
-  const db = data.byteOffset, cb = centers.byteOffset;
+  const kern = s.dot4, near2 = s.near2, q = scratchOf(s, c), qb = q.byteOffset;
+  const db = data.byteOffset, cb = centers.byteOffset, nb = cnorm.byteOffset;
   let changed = 0;
   for (let i = lo; i < hi; i++) {
     const a = labels[i];
@@ -322,18 +329,24 @@ function assign(
     // Nearest and second-nearest centre through ‖x‖² + ‖c‖² − 2x·c, four centres at a time.
     const xn = norms[i];
     let b1 = Infinity, b2 = Infinity, best = 0;
-    for (let g = 0; g < k; g += 4) {
-      if (kern) kern(db + o * 8, cb + g * d * 8, d, qb);
-      else dot4(data, o, centers, g * d, d, q);
-      const m = k - g < 4 ? k - g : 4;
-      for (let t = 0; t < m; t++) {
-        const e = xn + cnorm[g + t] - 2 * q[t];
-        const v = e > 0 ? e : 0;
-        if (v < b1) {
-          b2 = b1;
-          b1 = v;
-          best = g + t;
-        } else if (v < b2) b2 = v;
+    if (near2) {
+      best = near2(db + o * 8, xn, cb, nb, k, d, qb);
+      b1 = q[0];
+      b2 = q[1];
+    } else {
+      for (let g = 0; g < k; g += 4) {
+        if (kern) kern(db + o * 8, cb + g * d * 8, d, qb);
+        else dot4(data, o, centers, g * d, d, q);
+        const m = k - g < 4 ? k - g : 4;
+        for (let t = 0; t < m; t++) {
+          const e = xn + cnorm[g + t] - 2 * q[t];
+          const v = e > 0 ? e : 0;
+          if (v < b1) {
+            b2 = b1;
+            b1 = v;
+            best = g + t;
+          } else if (v < b2) b2 = v;
+        }
       }
     }
     if (best !== a) {

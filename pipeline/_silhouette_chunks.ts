@@ -10,10 +10,11 @@
 import { dot4 } from "./_kmeans_kernel.ts";
 import {
   arena,
-  copyEven,
+  copyRows,
   type Dot4,
   kernelOn,
   MAX_WASM_BYTES,
+  paddedLength,
   specsOf,
   viewsFrom,
   type ViewSpec,
@@ -56,13 +57,13 @@ export function allocSil(
   shared: boolean,
 ): { state: SilState; init: SilInit } {
   const buf = (bytes: number) => shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const dp = d + (d & 1);
+  const dp = paddedLength(d);
   const wasm = (n * dp + RANGES * 4) * 8 + 65536 <= MAX_WASM_BYTES;
   const mem = wasm ? arena([n * dp, RANGES * 4], shared) : null;
   let rows = data;
   if (mem) {
     rows = mem.alloc(n * dp);
-    copyEven(data, n, d, rows);
+    copyRows(data, n, d, rows, dp);
   } else if (shared) {
     rows = new Float64Array(buf(n * d * 8));
     rows.set(data.subarray(0, n * d));
