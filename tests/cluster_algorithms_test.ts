@@ -4,7 +4,7 @@ import { buildKdTree, knnQuery, queryScratch, radiusQuery } from "../pipeline/_k
 import { kmeans, kmeansPlusPlus, meanVariance } from "../pipeline/_kmeans.ts";
 import { miniBatchKMeans } from "../pipeline/_kmeans_minibatch.ts";
 import { rng } from "../pipeline/_random.ts";
-import { arena, kernelOn } from "../pipeline/_wasm_kernel.ts";
+import { arena, kernelOn, near2On } from "../pipeline/_wasm_kernel.ts";
 import { adjustedRandIndex } from "../pipeline/cluster.ts";
 import { blobs, uniform } from "./cluster_data.ts";
 
@@ -90,6 +90,7 @@ Deno.test("kmeans() with Hamerly bounds gives the same labels as plain Lloyd fro
 Deno.test("the WebAssembly dot4 kernel agrees with plain dot products", () => {
   const mem = arena([64, 4], false);
   const rows = mem.alloc(5 * 12), out = mem.alloc(4);
+  // Rows of 12 columns: a multiple of four, as the kernel requires.
   rows.set(Array.from({ length: 60 }, (_, i) => Math.sin(i) * 10));
   const dot4 = kernelOn(mem.memory, false);
   dot4(rows.byteOffset, rows.byteOffset + 12 * 8, 12, out.byteOffset);
@@ -97,6 +98,27 @@ Deno.test("the WebAssembly dot4 kernel agrees with plain dot products", () => {
     let want = 0;
     for (let t = 0; t < 12; t++) want += rows[t] * rows[(j + 1) * 12 + t];
     assert.ok(Math.abs(out[j] - want) < 1e-12, `row ${j}: ${out[j]} vs ${want}`);
+  }
+});
+
+Deno.test("the WebAssembly near2 kernel finds the nearest two centres for any k", () => {
+  const d = 8, r = rng(17);
+  for (let k = 1; k <= 9; k++) {
+    const kp = Math.ceil(k / 4) * 4;
+    const mem = arena([d, kp * d, kp, 4], false);
+    const x = mem.alloc(d), c = mem.alloc(kp * d), cn = mem.alloc(kp), out = mem.alloc(4);
+    for (let t = 0; t < d; t++) x[t] = r.normal();
+    for (let t = 0; t < kp * d; t++) c[t] = r.normal();
+    for (let j = 0; j < kp; j++) cn[j] = sq(c, j, new Float64Array(d), 0, d);
+    const xn = sq(x, 0, new Float64Array(d), 0, d);
+    const near2 = near2On(mem.memory, false);
+    const best = near2(x.byteOffset, xn, c.byteOffset, cn.byteOffset, k, d, out.byteOffset);
+    const dist = Array.from({ length: k }, (_, j) => sq(x, 0, c, j, d));
+    const order = [...dist.keys()].sort((a, b) => dist[a] - dist[b]);
+    assert.equal(best, order[0], `k=${k}`);
+    assert.ok(Math.abs(out[0] - dist[order[0]]) < 1e-12);
+    if (k > 1) assert.ok(Math.abs(out[1] - dist[order[1]]) < 1e-12);
+    else assert.equal(out[1], Infinity);
   }
 });
 
