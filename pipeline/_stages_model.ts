@@ -63,14 +63,18 @@ export const classifyStageDef: Stage = {
       probability[i] = proba[i * k + best];
     }
     const ids = (inputs.matrix_ids as pl.DataFrame).getColumn("customer_id");
+    // Train times differ run to run: they go to the manifest, not into the artifacts.
+    const untimed = <T>(x: T): T =>
+      JSON.parse(JSON.stringify(x, (k, v) => k === "trainSeconds" ? undefined : v));
+    const trainSeconds = Object.fromEntries(o.comparison.map((r) => [r.model, r.trainSeconds]));
     return {
       outputs: {
         classifier: o.model,
         classify_summary: {
           model: o.model.kind,
-          cv: o.cv,
+          cv: untimed(o.cv),
           test: o.test,
-          comparison: o.comparison,
+          comparison: untimed(o.comparison),
           split: { train: Array.from(o.split.train), test: Array.from(o.split.test) },
         },
         scores: pl.DataFrame([
@@ -81,7 +85,12 @@ export const classifyStageDef: Stage = {
         ]),
       },
       warnings,
-      metrics: { model: o.model.kind, testAccuracy: o.test.accuracy, testMacroF1: o.test.macroF1 },
+      metrics: {
+        model: o.model.kind,
+        testAccuracy: o.test.accuracy,
+        testMacroF1: o.test.macroF1,
+        trainSeconds,
+      },
     };
   },
 };

@@ -15,6 +15,14 @@ import { type Manifest, runJob } from "./job.ts";
 import { pullModels, resolveModelsConfig } from "./models.ts";
 import { createProgress } from "./progress.ts";
 import { pseudonymize } from "./privacy.ts";
+import {
+  compareRuns,
+  DEFAULT_HISTORY,
+  formatComparison,
+  formatRunsTable,
+  listRuns,
+} from "./history.ts";
+import { runNotebooks } from "./notebooks.ts";
 import { score, type ScoringModel } from "./score.ts";
 import { generate } from "../data/generate.ts";
 
@@ -68,6 +76,7 @@ export function program(): Command {
     .option("--until <stage>", "stop after this stage")
     .option("-q, --quiet", "print nothing but errors", false)
     .option("--json", "print the manifest as JSON", false)
+    .option("--no-history", "do not record the run in runs/history.sqlite")
     .action(async (o) => {
       const io: Io = { quiet: o.quiet, json: o.json };
       const progress = createProgress({ quiet: o.quiet || o.json });
@@ -78,6 +87,7 @@ export function program(): Command {
           force: o.force,
           from: o.from,
           until: o.until,
+          history: o.history ? DEFAULT_HISTORY : undefined,
           progress: (stage, label) => (done, total) =>
             progress.onProgress(done, total, label === stage ? stage : `${stage} ${label}`),
           onStage: (e) => {
@@ -133,6 +143,56 @@ export function program(): Command {
       const manifest = JSON.parse(await Deno.readTextFile(join(o.run, "manifest.json")));
       await runJob(manifest.config.path, { runDir: o.run, seed: manifest.seed });
       console.log(join(o.run, "report.html"));
+    });
+
+  cli.command("bench")
+    .description("Run the benchmarks against pandas and scikit-learn and print one table")
+    .argument("[names...]", "features, cluster, classify, text, e2e (default: all)")
+    .option("--sizes <list>", "end-to-end sizes, e.g. 10000,100000,1000000")
+    .option("--customers <n>", "customers for the features benchmark")
+    .option("-o, --out <file>", "JSON file for the figures", "runs/bench.json")
+    .action(async (names: string[], o) => {
+      // The benchmarks live with the tests (they need the Python baselines); loaded on demand.
+      const bench = await import("../tests/bench/run.ts");
+      const rows = await bench.runBenches(bench.benchNames(names), o);
+      const { formatTable } = await import("../tests/bench/_bench.ts");
+      console.log("\n" + formatTable(rows));
+      await Deno.mkdir(dirname(o.out), { recursive: true });
+      await Deno.writeTextFile(o.out, JSON.stringify(rows, null, 2) + "\n");
+      console.log(`\nFigures written to ${o.out}`);
+    });
+
+  const runs = cli.command("runs")
+    .description("List recorded runs with their key metrics")
+    .option("--db <file>", "history database", DEFAULT_HISTORY)
+    .option("--json", "print JSON", false)
+    .action((o) => {
+      const rows = listRuns(o.db);
+      console.log(o.json ? JSON.stringify(rows, null, 1) : formatRunsTable(rows));
+    });
+  runs.command("compare")
+    .description("What changed between two runs: config, metrics, and how customers moved")
+    .argument("<a>", "run id (3, #3), run folder name or path")
+    .argument("<b>", "run id, run folder name or path")
+    .option("--db <file>", "history database", DEFAULT_HISTORY)
+    .option("--json", "print JSON", false)
+    .action((a: string, b: string, o) => {
+      const c = compareRuns(o.db ?? runs.opts().db, a, b);
+      console.log(o.json ? JSON.stringify(c, null, 1) : formatComparison(c));
+    });
+
+  cli.command("notebooks")
+    .description("Execute every notebook headless on a run and render each to HTML")
+    .option("-c, --config <file>", "dataset config", "data/sample/config.json")
+    .option("-o, --out <dir>", "run folder the notebooks use", "runs/sample")
+    .option("--in-place", "write executed notebooks back to notebooks/ (to commit)", false)
+    .action(async (o) => {
+      const results = await runNotebooks({
+        params: { config: o.config, runDir: o.out },
+        inPlace: o.inPlace,
+        onNotebook: (nb, i, total) => console.error(`▸ notebook ${i + 1}/${total}: ${nb}`),
+      });
+      console.log(`Executed ${results.length} notebooks; HTML in ${join(o.out, "notebooks")}`);
     });
 
   const models = cli.command("models").description("Language models of the text stage");

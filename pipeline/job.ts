@@ -12,6 +12,7 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import { loadConfig, type LoadedConfig } from "./config.ts";
 import { type RunOptions, runPipeline, type StageRecord } from "./run.ts";
 import { STAGES } from "./stages.ts";
+import { recordRun } from "./history.ts";
 import type { StageWarning } from "./types.ts";
 import { writeAtomic } from "./_artifacts.ts";
 
@@ -33,6 +34,8 @@ export interface Manifest {
 export interface JobOptions extends Omit<RunOptions, "runDir"> {
   /** Run folder. @default runs/<config name> */
   runDir?: string;
+  /** Record the run in this history database (see history.ts); off when absent. */
+  history?: string;
 }
 
 const repoDir = dirname(dirname(fromFileUrl(import.meta.url)));
@@ -100,5 +103,6 @@ export async function runJob(
     seconds: (performance.now() - t0) / 1000,
   };
   writeAtomic(join(runDir, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
+  if (options.history) recordRun(options.history, runDir, manifest);
   return manifest;
 }

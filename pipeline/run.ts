@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { LoadedConfig } from "./config.ts";
 import { didYouMean } from "./errors.ts";
+import { peakRssMb, resetPeakRss } from "./_memory.ts";
 import type { StageWarning } from "./types.ts";
 import {
   artifactExists,
@@ -134,6 +135,8 @@ export interface StageRecord {
   status: "ran" | "cached" | "skipped" | "not selected";
   hash?: string;
   seconds?: number;
+  /** Peak resident memory while the stage ran (Linux), in MiB. */
+  peakRssMb?: number;
   reason?: string;
   warnings: StageWarning[];
   metrics?: Record<string, unknown>;
@@ -249,6 +252,7 @@ export async function runPipeline(
       continue;
     }
     options.onStage?.({ stage: stage.name, status: "start" });
+    const measured = resetPeakRss();
     const t0 = performance.now();
     const inputs = Object.fromEntries([...stage.inputs, ...optional].map((i) => [i, input(i)]));
     const ctx: StageContext = {
@@ -273,6 +277,7 @@ export async function runPipeline(
       status: "ran",
       hash,
       seconds,
+      peakRssMb: measured ? peakRssMb() : undefined,
       warnings: result.warnings,
       metrics: result.metrics,
     };

@@ -85,10 +85,11 @@ Deno.test("the sample classifier predicts held-out segments with macro-F1 >= 0.9
   ok(summary.test.macroF1 >= 0.9, `macro-F1 ${summary.test.macroF1}`);
   const imp = JSON.parse(Deno.readTextFileSync(join(dir, "importance.json")));
   const ranked = [...imp.permutation].sort((a, b) => b.mean - a.mean).map((r) => r.feature);
-  ok(ranked.indexOf("frequency") < 10, `frequency ranks ${ranked.indexOf("frequency") + 1}`);
-  ok(ranked.slice(0, 3).some((f: string) => f.startsWith("social_")), ranked.slice(0, 3).join());
+  // Single columns share their signal with correlated neighbours, so each alone matters little;
+  // whole feature groups permuted together show what drives the segments.
+  ok(ranked.indexOf("frequency") < 3, `frequency ranks ${ranked.indexOf("frequency") + 1}`);
   const groups = [...imp.groupedPermutation].filter((r) => r.feature.startsWith("group:"))
     .sort((a, b) => b.mean - a.mean).map((r) => r.feature);
-  ok(groups.indexOf("group:social") < groups.indexOf("group:browsing"), groups.join());
-  ok(groups.indexOf("group:purchase") < groups.indexOf("group:browsing"), groups.join());
+  ok(groups.indexOf("group:social") < 3, groups.join());
+  ok(groups.indexOf("group:purchase") < 3, groups.join());
 });

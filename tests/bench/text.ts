@@ -140,4 +140,8 @@ export async function benchText(): Promise<BenchRow[]> {
 if (import.meta.main) {
   const rows = await benchText();
   console.log(formatTable(rows));
+  const at = Deno.args.indexOf("--out");
+  if (at >= 0 && Deno.args[at + 1]) {
+    await Deno.writeTextFile(Deno.args[at + 1], JSON.stringify(rows, null, 2) + "\n");
+  }
 }
