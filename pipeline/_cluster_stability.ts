@@ -58,14 +58,13 @@ export function bootstrapStability(
   const sumJ = new Float64Array(segCount), minJ = new Float64Array(segCount).fill(Infinity);
   const dissolved = new Int32Array(segCount), seen = new Int32Array(segCount);
   const ari: number[] = [];
-  const boot = new Float64Array(m * d), drawn = new Int32Array(m);
+  const boot = new Float64Array(m * d);
   const firstAt = new Int32Array(n);
   for (let b = 0; b < opts.replicates; b++) {
     firstAt.fill(-1);
     const distinctRows: number[] = [];
     for (let t = 0; t < m; t++) {
       const i = r.int(n);
-      drawn[t] = i;
       boot.set(data.subarray(i * d, i * d + d), t * d);
       if (firstAt[i] < 0) {
         firstAt[i] = t;

@@ -298,19 +298,6 @@ function relocateEmpty(
   }
 }
 
-/** Exact inertia of a labelling: Σ ‖x − c(x)‖². */
-export function inertiaOf(
-  data: Float64Array,
-  n: number,
-  d: number,
-  centers: Float64Array,
-  labels: Int32Array,
-): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += sqDist(data, i * d, centers, labels[i] * d, d);
-  return s;
-}
-
 /** Nearest centre of every row (lowest index on ties); returns the inertia. */
 export function assignNearest(
   data: Float64Array,

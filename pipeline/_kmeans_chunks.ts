@@ -100,13 +100,13 @@ export interface StateInit {
 
 /**
  * Allocates the arrays of a fit, shared when workers will use them. The rows, centres and
- * candidates live in WebAssembly memory (with an even number of columns, see _wasm_kernel.ts)
+ * candidates live in WebAssembly memory (rows padded to a multiple of four, see _wasm_kernel.ts)
  * unless the data are too big for it; then the JavaScript kernel runs on the caller's array.
  * Returns the state, what workers need, and the row length `dp` every loop must use.
  */
 export function allocState(data: Float64Array, n: number, d: number, k: number, shared: boolean) {
   const dp = paddedLength(d);
-  const { kp, tp, chunks, stride } = layout(n, dp, k);
+  const { kp, tp, chunks } = layout(n, dp, k);
   const wasm = (n * dp + (kp + tp) * dp + chunks * 4) * 8 + 65536 <= MAX_WASM_BYTES;
   const rowLen = wasm ? dp : d;
   const f64 = (len: number) =>
@@ -136,7 +136,6 @@ export function allocState(data: Float64Array, n: number, d: number, k: number, 
     dot4: mem ? kernelOn(mem.memory, shared) : null,
     near2: mem ? near2On(mem.memory, shared) : null,
   };
-  void stride;
   state.P.set([n, rowLen, k, tp]);
   const init: StateInit = { specs: specsOf(state), memory: mem ? mem.memory : null };
   return { state, init, dp: rowLen };

@@ -136,37 +136,3 @@ export function rowNorms(data: Float64Array, n: number, d: number, out: Float64A
     out[i] = s;
   }
 }
-
-/**
- * As {@link nearestTwo} but through norms: `xn` = ‖x‖², `cn[j]` = ‖c_j‖². Squared distances are
- * clamped at 0 (rounding can make the difference slightly negative).
- */
-export function nearestTwoDot(
-  x: Float64Array,
-  xo: number,
-  xn: number,
-  c: Float64Array,
-  cn: Float64Array,
-  k: number,
-  d: number,
-  q: Float64Array,
-  best: Float64Array,
-): number {
-  let b1 = Infinity, b2 = Infinity, arg = 0;
-  for (let g = 0; g < k; g += 4) {
-    dot4(x, xo, c, g * d, d, q);
-    const m = k - g < 4 ? k - g : 4;
-    for (let t = 0; t < m; t++) {
-      const e = xn + cn[g + t] - 2 * q[t];
-      const v = e > 0 ? e : 0;
-      if (v < b1) {
-        b2 = b1;
-        b1 = v;
-        arg = g + t;
-      } else if (v < b2) b2 = v;
-    }
-  }
-  best[0] = b1;
-  best[1] = b2;
-  return arg;
-}
