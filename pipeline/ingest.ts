@@ -10,6 +10,7 @@
 
 import pl from "nodejs-polars";
 import { isIn } from "./_polars.ts";
+import { maskPii } from "./privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import type { StageResult, StageWarning, Tables } from "./types.ts";
@@ -135,14 +136,17 @@ function quarantineRows(
     const record: Record<string, unknown> = {};
     for (const c of columns) record[c] = r[RAW + c];
     const file = Number(r.__file);
+    const value = column && column in record ? (record[column] as string | null) : null;
+    // Quarantined texts are kept, but never with the personal data they carry.
+    const safe = (v: string | null) => v === null || table !== "texts" ? v : maskPii(v).text;
     return {
       table,
       file: raw.names[file],
       line: raw.lineOf(file, Number(r.__row)),
       column: column ?? "",
       reason,
-      value: column && column in record ? (record[column] as string | null) : null,
-      record: JSON.stringify(record),
+      value: safe(value),
+      record: safe(JSON.stringify(record)),
     };
   });
 }
@@ -319,6 +323,15 @@ function orphanCheck(
   return df.filter(pl.col("__reason").isNull()).drop("__reason");
 }
 
+/**
+ * E-mail addresses, phone numbers, links and card numbers are masked as texts are read, so no
+ * artifact, cache or model downstream ever holds them (the text stage masks person names too).
+ */
+function maskTexts(texts: pl.DataFrame): pl.DataFrame {
+  const raw = texts.getColumn("text").toArray() as string[];
+  return texts.withColumns(pl.Series("text", raw.map((t) => maskPii(t).text), pl.Utf8));
+}
+
 function summarize(c: Checked, files: string[], kept: number): TableSummary {
   const byReason: Record<string, number> = {};
   for (const q of c.quarantine) {
@@ -472,6 +485,7 @@ export function ingest(
     const cols = TABLE_COLUMNS[name].filter((col) => c.source.has(col));
     tables[name] = c.frame.select(...cols);
   }
+  if (tables.texts) tables.texts = maskTexts(tables.texts);
 
   const qFrame = quarantine.length
     ? pl.DataFrame(quarantine, { schema: QUARANTINE_SCHEMA })
