@@ -15,6 +15,7 @@ import { miniBatchKMeans } from "../../pipeline/_kmeans_minibatch.ts";
 import { adjustedRandIndex, silhouetteSamples } from "../../pipeline/cluster.ts";
 import { permutation, rng } from "../../pipeline/_random.ts";
 import { blobs } from "../cluster_data.ts";
+import { spareThreads } from "../../pipeline/_cluster_pool.ts";
 import { type BenchRow, formatTable, peakRssMb, runPython } from "./_bench.ts";
 
 const PY = new URL("./cluster.py", import.meta.url).pathname;
@@ -63,7 +64,10 @@ function bestOf<T>(repeats: number, fn: () => T): { seconds: number; result: T }
 function worker(args: string[]): Record<string, unknown> {
   const [kind, path] = args;
   const { data, rows: n, cols: d } = readNpy(path);
-  const res: Record<string, unknown> = { case: kind };
+  // K-Means and the silhouette add worker threads only when a core is idle at the time (see
+  // _cluster_pool.ts); mini-batch and DBSCAN always run on one thread.
+  const pooled = kind === "kmeans" || kind === "silhouette";
+  const res: Record<string, unknown> = { case: kind, threads: pooled ? spareThreads() : 0 };
   if (kind === "kmeans" || kind === "minibatch") {
     const [k, nInit, maxIter] = args.slice(2, 5).map(Number);
     const batch = kind === "minibatch" ? Number(args[5]) : 0;
@@ -116,6 +120,7 @@ function row(
   notes?: string,
 ): BenchRow {
   const s = a.seconds as number, t = b.seconds as number;
+  quality = { ...quality, threads: 1 + (a.threads as number) };
   return {
     bench,
     case: kase,
