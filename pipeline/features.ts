@@ -164,7 +164,7 @@ export function buildFeatures(
       ]
       : []),
     ...attrs.exprs,
-  );
+  ).withRowIndex("__row");
   for (const f of families) lf = lf.join(f.frame, { on: "customer_id", how: "left" });
   const zero = families.flatMap((f) => f.zeroFill);
   if (zero.length > 0) lf = lf.withColumns(...zero.map((c) => pl.col(c).fillNull(0)));
@@ -175,7 +175,9 @@ export function buildFeatures(
   metas.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
   metas.push(...attrs.meta);
 
-  const collected = lf.select("customer_id", ...metas.map((m) => m.name)).collectSync();
+  // Joins need not keep the left order, so the customers' order is restored explicitly.
+  const collected = lf.sort("__row").select("customer_id", ...metas.map((m) => m.name))
+    .collectSync();
   const features = finiteOnly(collected, warnings);
   return {
     outputs: {

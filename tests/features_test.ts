@@ -269,3 +269,25 @@ Deno.test("buildFeatures() is deterministic", () => {
   const b = buildFeatures(tinyTables(), OPTIONS).outputs.features;
   assert.ok(a.frameEqual(b, true));
 });
+
+Deno.test("buildFeatures() works with only the required order and event columns", () => {
+  const t = tinyTables();
+  const { outputs } = buildFeatures({
+    customers: t.customers.select("customer_id"),
+    orders: t.orders!.select("customer_id", "order_id", "ts", "amount"),
+    events: t.events!.select("customer_id", "ts", "event_type"),
+  }, { referenceDate: "2024-02-01" });
+  const names = outputs.meta.map((m) => m.name);
+  assert.ok(!names.includes("discount_mean") && !names.includes("spend_share_other"));
+  // Without categories, an order within 7 days of any cart counts: a's carts on 01-01 and
+  // 01-04 are both followed by o2 (01-05).
+  assertClose(column(outputs.features, "cart_abandonment"), [0, null, null, 1], "abandonment");
+  // Without quantities every order line is one item: a has 4 lines over 3 orders.
+  assertClose(column(outputs.features, "basket_size"), [4 / 3, 1, null, null], "basket");
+  assertClose(column(outputs.features, "price_ratio_mean"), [
+    (20 / 20 + 10 / 20 + 30 / 20 + 100 / 20) / 4,
+    5 / 20,
+    null,
+    null,
+  ], "price ratio");
+});
