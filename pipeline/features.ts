@@ -8,6 +8,27 @@
  * reference date, rows at or after it are ignored (with a warning), so features describe the
  * customer as of that date.
  *
+ * Features (unit; null when…; † = heavyTailed, log1p in the matrix):
+ * - purchase: recency_days (days; no orders), frequency† (orders), monetary_total† (currency),
+ *   monetary_mean† (currency; no orders), basket_size† (items per order; no orders),
+ *   interval_mean_days† (days; < 2 orders), interval_cv (sd (n-1) / mean of gaps; < 3 orders),
+ *   tenure_days (days since signup, else first activity).
+ * - preference: spend_share_<category> and spend_share_other (share of spend; top categories
+ *   by total spend), order_share_<category> (share of orders that include it), category_entropy
+ *   (bits, over all categories), channel_share_<channel> (share of orders with a known channel).
+ * - price: discount_order_share (share of orders with a discount > 0), discount_mean (mean
+ *   discount fraction over lines with a known discount), promo_spend† (currency),
+ *   promo_spend_share, price_ratio_mean (unit price paid / the category's median unit price).
+ * - browsing: events_<type>† (totals over the data, not per month), browse_breadth (distinct
+ *   categories browsed), browse_conversion (orders per view event), cart_abandonment (share of
+ *   cart events with no order of the same category within `abandonmentDays`).
+ * - social: social_<kind>_per_month† (per active month: distinct calendar months with any
+ *   order, event or interaction), social_new_product_share.
+ * - attribute: customer columns passed through (numeric as given, booleans 0/1, dates as
+ *   <name>_days_before, text with ≤ `maxCategoricalLevels` levels as categorical).
+ * Counts are 0 for a customer without rows; ratios are null where undefined. Order-derived
+ * columns exist only when their source column does (discount, promo, channel, category).
+ *
  * @module
  */
 
