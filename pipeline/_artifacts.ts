@@ -7,7 +7,7 @@
  */
 
 import pl from "nodejs-polars";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import type { Matrix } from "./types.ts";
 
 export type ArtifactKind = "frame" | "csv" | "frames" | "files" | "matrix" | "json" | "text";
@@ -57,9 +57,24 @@ function writeFrame(path: string, df: pl.DataFrame): void {
   Deno.renameSync(tmp, path);
 }
 
+/**
+ * The artifact's path, refused unless it lies inside the run folder. Deno's --allow-write does
+ * not bind native addons (Polars writes Parquet itself once --allow-ffi is granted), so the
+ * runner checks every path it hands them.
+ */
+function pathIn(dir: string, spec: ArtifactSpec): string {
+  const root = resolve(dir), path = resolve(root, artifactFile(spec));
+  if (path !== root && !path.startsWith(root + sep)) {
+    throw new RangeError(
+      `Artifact '${spec.name}' would be written outside the run folder: ${path}`,
+    );
+  }
+  return path;
+}
+
 /** Persists one artifact value under the run folder; returns the paths written. */
 export function saveArtifact(dir: string, spec: ArtifactSpec, value: unknown): string[] {
-  const path = join(dir, artifactFile(spec));
+  const path = pathIn(dir, spec);
   switch (spec.kind) {
     case "frame":
       writeFrame(path, value as pl.DataFrame);
@@ -106,7 +121,7 @@ export function saveArtifact(dir: string, spec: ArtifactSpec, value: unknown): s
 
 /** Reads an artifact back. */
 export function loadArtifact(dir: string, spec: ArtifactSpec): unknown {
-  const path = join(dir, artifactFile(spec));
+  const path = pathIn(dir, spec);
   switch (spec.kind) {
     case "frame":
       return pl.readParquet(path);
