@@ -123,18 +123,27 @@ function reasonExpr(checks: [pl.Expr, string][]): pl.Expr {
   return chain.otherwise(pl.lit(null)).cast(pl.Utf8);
 }
 
+/**
+ * Quarantine entries for the rows of `bad`. `columns` pairs each record key with the frame
+ * column holding it: the file's raw text while values are checked, the parsed values (as text)
+ * for rows set aside later (duplicates, unknown customers), once the raw text is released.
+ */
 function quarantineRows(
   raw: RawTable,
   bad: pl.DataFrame,
   table: string,
-  columns: string[],
+  columns: [key: string, column: string][],
 ): Record<string, unknown>[] {
-  const rows = bad.select("__file", "__row", "__reason", ...columns.map((c) => RAW + c))
-    .toRecords();
+  const rows = bad.select(
+    "__file",
+    "__row",
+    "__reason",
+    ...columns.map(([key, col]) => pl.col(col).cast(pl.Utf8).alias(`__q:${key}`)),
+  ).toRecords();
   return rows.map((r) => {
     const [reason, column] = String(r.__reason).split("\u0000");
     const record: Record<string, unknown> = {};
-    for (const c of columns) record[c] = r[RAW + c];
+    for (const [key] of columns) record[key] = r[`__q:${key}`];
     const file = Number(r.__file);
     const value = column && column in record ? (record[column] as string | null) : null;
     // Quarantined texts are kept, but never with the personal data they carry.
@@ -193,6 +202,9 @@ function checkTable(
     return pl.when(isIn(e, t.nullValues)).then(pl.lit(null)).otherwise(e).alias(RAW + c);
   });
   let df = raw.frame.select("__seq", "__file", "__row", ...clean);
+  const read = raw.frame.height;
+  // The cleaned copy is all that is needed from here: let the file's frame go.
+  raw.frame = pl.DataFrame({});
 
   const checks: [pl.Expr, string][] = [];
   const valueChecks: [pl.Expr, string][] = [];
@@ -270,16 +282,20 @@ function checkTable(
   // Business rules (e.g. cancellations) name their reason before any value check does.
   df = df.withColumns(reasonExpr([...checks, ...valueChecks]).alias("__reason"));
   const bad = df.filter(pl.col("__reason").isNotNull());
-  const quarantine = quarantineRows(raw, bad, table, fileCols);
+  const quarantine = quarantineRows(raw, bad, table, fileCols.map((c) => [c, RAW + c]));
   const kept = df.filter(pl.col("__reason").isNull()).select(
     "__seq",
     "__file",
     "__row",
-    ...fileCols.map((c) => RAW + c),
     ...[...source.keys(), ...computed].map((c) => pl.col(`__p_${c}`).alias(c)),
   );
   for (const c of computed) source.set(c, c);
-  return { frame: kept, quarantine, read: raw.frame.height, raw, source, types, fileCols };
+  return { frame: kept, quarantine, read, raw, source, types, fileCols };
+}
+
+/** Record keys for rows set aside after parsing: the canonical columns, as parsed. */
+function parsedColumns(c: ReturnType<typeof checkTable>): [string, string][] {
+  return [...c.source.keys()].map((k) => [k, k]);
 }
 
 /** Marks rows whose key repeats an earlier row's as quarantined; returns the rest. */
@@ -298,7 +314,7 @@ function dropDuplicates(
     ).cast(pl.Utf8).alias("__reason"),
   );
   c.quarantine.push(
-    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, c.fileCols),
+    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
   );
   return df.filter(pl.col("__reason").isNull()).drop(
     "__reason",
@@ -318,7 +334,7 @@ function orphanCheck(
     ).cast(pl.Utf8).alias("__reason"),
   );
   c.quarantine.push(
-    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, c.fileCols),
+    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
   );
   return df.filter(pl.col("__reason").isNull()).drop("__reason");
 }
