@@ -15,6 +15,7 @@ import { type EvaluateOptions, evaluateStage } from "./evaluate.ts";
 import { importanceStage, type PermutationOptions } from "./importance.ts";
 import { type MatrixModel, rawMatrix } from "./matrix.ts";
 import type { Stage } from "./run.ts";
+import { allFeatures } from "./stages.ts";
 import type { FeatureMeta, Matrix } from "./types.ts";
 
 /** Segment labels of the matrix rows, from the cluster stage's assignments. */
@@ -30,19 +31,7 @@ export const classifyStageDef: Stage = {
     { name: "classify_summary", kind: "json" },
     { name: "scores", kind: "csv" },
   ],
-  code: [
-    "classify.ts",
-    "_classify_options.ts",
-    "_classify_data.ts",
-    "_classify_stage.ts",
-    "_logreg.ts",
-    "_logreg_lbfgs.ts",
-    "_tree.ts",
-    "_forest.ts",
-    "_metrics.ts",
-    "_cv.ts",
-    "_stages_model.ts",
-  ],
+  code: ["classify.ts", "_stages_model.ts"],
   options: ({ config }) => config.classify,
   run(inputs, ctx) {
     const matrix = inputs.matrix as Matrix;
@@ -128,7 +117,7 @@ export const importanceStageDef: Stage = {
     "feature_meta",
   ],
   outputs: [{ name: "importance", kind: "json" }],
-  code: ["importance.ts", "_importance_drivers.ts", "_stages_model.ts"],
+  code: ["importance.ts", "_stages_model.ts"],
   options: ({ config }) => config.importance,
   run(inputs, ctx) {
     const matrix = inputs.matrix as Matrix;
@@ -165,31 +154,12 @@ export const evaluateStageDef: Stage = {
     { name: "evaluation", kind: "json" },
     { name: "evaluation_labels", kind: "csv" },
   ],
-  code: [
-    "evaluate.ts",
-    "_evaluate_stats.ts",
-    "_evaluate_tables.ts",
-    "_evaluate_baselines.ts",
-    "_evaluate_options.ts",
-    "_evaluate_verdict.ts",
-    "_rfm.ts",
-    "cluster.ts",
-    "_kmeans.ts",
-    "_stages_model.ts",
-  ],
+  code: ["evaluate.ts", "cluster.ts", "_stages_model.ts"],
   options: ({ config }) => config.evaluate,
   applies: ({ config }) =>
     config.evaluate ? true : "no outcome named (config key 'evaluate' is absent)",
   run(inputs, ctx) {
-    let features = inputs.features as pl.DataFrame;
-    let meta = inputs.feature_meta as FeatureMeta[];
-    if (inputs.text_features) {
-      features = features.join(inputs.text_features as pl.DataFrame, {
-        on: "customer_id",
-        how: "left",
-      });
-      meta = [...meta, ...(inputs.text_meta as FeatureMeta[])];
-    }
+    const { features, meta } = allFeatures(inputs);
     const options = ctx.loaded.config.evaluate as Partial<EvaluateOptions> & { outcome: string };
     const { outputs, warnings } = evaluateStage({
       assignments: inputs.segments as pl.DataFrame,

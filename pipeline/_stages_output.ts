@@ -61,7 +61,7 @@ export const personasStageDef: Stage = {
     kind: "text",
     file: "personas.md",
   }],
-  code: ["personas.ts", "_persona_text.ts", "_stages_output.ts"],
+  code: ["personas.ts", "_stages_output.ts"],
   options: ({ config }) => ({ personas: config.personas, privacy: config.privacy }),
   async run(inputs, ctx) {
     const { config } = ctx.loaded;
@@ -160,17 +160,7 @@ export const chartsStageDef: Stage = {
   ],
   optional: ["texts", "evaluation", "text_meta"],
   outputs: [{ name: "charts", kind: "files", file: "charts" }],
-  code: [
-    "plots.ts",
-    "_svg.ts",
-    "_plot_common.ts",
-    "_plot_model.ts",
-    "_plot_outcomes.ts",
-    "_plot_pca.ts",
-    "_plot_profiles.ts",
-    "_plot_segments.ts",
-    "_stages_output.ts",
-  ],
+  code: ["plots.ts", "_stages_output.ts"],
   options: () => ({}),
   run(inputs, ctx) {
     const names = segmentNames(inputs.personas as Persona[]);

@@ -48,7 +48,7 @@ export interface Stage {
   /** Inputs used when their stage ran and passed as undefined when it was skipped. */
   optional?: string[];
   outputs: ArtifactSpec[];
-  /** Module files (relative to pipeline/) whose text is the stage's code version. */
+  /** The stage's modules (relative to pipeline/): they and all they import are its code version. */
   code: string[];
   /** The options that change the stage's result (hashed). */
   options(loaded: LoadedConfig): unknown;
@@ -145,8 +145,35 @@ export interface StageRecord {
 const sha = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
 const pipelineDir = dirname(fromFileUrl(import.meta.url));
 
+const LOCAL_IMPORT = /(?:from|import)\s*\(?\s*["'](\.\/[^"']+)["']/g;
+
+/**
+ * The stage's modules and every pipeline module they import, transitively: editing any code a
+ * stage runs changes its version, with no list to keep up to date by hand. The stage-table
+ * modules (stages.ts, _stages_*.ts) count as text only: they import every stage, and following
+ * them would tie each stage's version to all the others' code.
+ */
+export function codeClosure(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (/^_?stages/.test(file)) return;
+    const text = Deno.readTextFileSync(join(pipelineDir, file));
+    for (const m of text.matchAll(LOCAL_IMPORT)) {
+      const target = join(dirname(file), m[1]);
+      if (!target.startsWith("..")) visit(target);
+    }
+  };
+  entries.forEach(visit);
+  return [...seen].sort();
+}
+
 function codeHash(files: string[]): string {
-  return sha(files.map((f) => Deno.readTextFileSync(join(pipelineDir, f))).join("\u0000"));
+  return sha(
+    codeClosure(files).map((f) => `${f}\u0000${Deno.readTextFileSync(join(pipelineDir, f))}`)
+      .join("\u0000"),
+  );
 }
 
 /** sha-256 of a file, streamed. */

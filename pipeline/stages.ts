@@ -34,7 +34,7 @@ const ingestStage: Stage = {
     { name: "quarantine", kind: "frame" },
     { name: "ingest_summary", kind: "json" },
   ],
-  code: ["ingest.ts", "_ingest_types.ts", "_read_table.ts", "_csv_scan.ts", "config.ts"],
+  code: ["ingest.ts", "config.ts"],
   options: ({ config }) => ({
     tables: config.tables,
     roles: config.roles,
@@ -67,14 +67,7 @@ const featuresStage: Stage = {
   name: "features",
   inputs: ["tables", "ingest_summary"],
   outputs: [{ name: "features", kind: "frame" }, { name: "feature_meta", kind: "json" }],
-  code: [
-    "features.ts",
-    "_features_activity.ts",
-    "_features_attributes.ts",
-    "_features_options.ts",
-    "_features_orders.ts",
-    "_features_util.ts",
-  ],
+  code: ["features.ts"],
   options: ({ config }) => ({ ...config.features, referenceDate: config.referenceDate }),
   run(inputs, ctx) {
     const { config } = ctx.loaded;
@@ -109,21 +102,7 @@ const textStageDef: Stage = {
     { name: "texts", kind: "frame" },
     { name: "text_model", kind: "json" },
   ],
-  code: [
-    "text.ts",
-    "models.ts",
-    "privacy.ts",
-    "_segment.ts",
-    "_svd.ts",
-    "_tfidf.ts",
-    "_text_aggregate.ts",
-    "_text_analyse.ts",
-    "_text_cache.ts",
-    "_text_entities.ts",
-    "_text_infer.ts",
-    "_text_options.ts",
-    "_text_prepare.ts",
-  ],
+  code: ["text.ts", "models.ts", "privacy.ts"],
   options: ({ config }) => config.text,
   applies: ({ config }) => config.tables.texts ? true : "the data set has no texts table",
   async run(inputs, ctx) {
@@ -174,6 +153,22 @@ function matrixOptions(loaded: LoadedConfig): MatrixOptions {
   return { ...defaults, ...given };
 }
 
+/** Behavioural features with the text stage's joined on, when it ran (customers without texts get nulls). */
+export function allFeatures(
+  inputs: Record<string, unknown>,
+): { features: pl.DataFrame; meta: FeatureMeta[] } {
+  const features = inputs.features as pl.DataFrame;
+  const meta = inputs.feature_meta as FeatureMeta[];
+  if (!inputs.text_features) return { features, meta };
+  return {
+    features: features.join(inputs.text_features as pl.DataFrame, {
+      on: "customer_id",
+      how: "left",
+    }),
+    meta: [...meta, ...(inputs.text_meta as FeatureMeta[])],
+  };
+}
+
 const matrixStage: Stage = {
   name: "matrix",
   inputs: ["features", "feature_meta"],
@@ -183,18 +178,10 @@ const matrixStage: Stage = {
     { name: "matrix_ids", kind: "frame" },
     { name: "matrix_model", kind: "json" },
   ],
-  code: ["matrix.ts", "_matrix_options.ts", "_matrix_steps.ts", "_matrix_util.ts", "_pca.ts"],
+  code: ["matrix.ts"],
   options: (loaded) => matrixOptions(loaded),
   run(inputs, ctx) {
-    let features = inputs.features as pl.DataFrame;
-    let meta = inputs.feature_meta as FeatureMeta[];
-    if (inputs.text_features) {
-      features = features.join(inputs.text_features as pl.DataFrame, {
-        on: "customer_id",
-        how: "left",
-      });
-      meta = [...meta, ...(inputs.text_meta as FeatureMeta[])];
-    }
+    const { features, meta } = allFeatures(inputs);
     const { outputs, warnings } = buildMatrix(features, meta, matrixOptions(ctx.loaded));
     return {
       outputs: {
@@ -217,19 +204,7 @@ const clusterStageDef: Stage = {
     { name: "assignments", kind: "csv" },
     { name: "cluster_summary", kind: "json" },
   ],
-  code: [
-    "cluster.ts",
-    "_cluster_metrics.ts",
-    "_cluster_model.ts",
-    "_cluster_options.ts",
-    "_cluster_select.ts",
-    "_cluster_stability.ts",
-    "_kmeans.ts",
-    "_kmeans_kernel.ts",
-    "_kmeans_minibatch.ts",
-    "_dbscan.ts",
-    "_kdtree.ts",
-  ],
+  code: ["cluster.ts"],
   options: ({ config }) => ({ cluster: config.cluster, privacy: config.privacy }),
   run(inputs, ctx) {
     const ids = (inputs.matrix_ids as pl.DataFrame).getColumn("customer_id").toArray() as string[];
@@ -260,7 +235,7 @@ const clusterStageDef: Stage = {
 };
 
 /** The wiring above is part of every stage's code version: editing it reruns the stages. */
-const withWiring = (s: Stage): Stage => ({ ...s, code: [...s.code, "stages.ts", "types.ts"] });
+const withWiring = (s: Stage): Stage => ({ ...s, code: [...s.code, "stages.ts"] });
 
 /** Every stage of the product, in data-flow order. */
 export const STAGES: Stage[] = [

@@ -14,20 +14,11 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { BenchRow } from "./_bench.ts";
-import { formatTable } from "./_bench.ts";
+import { exists, formatTable } from "./_bench.ts";
 import { generate } from "../../data/generate.ts";
 import type { Manifest } from "../../pipeline/job.ts";
 
 const repo = new URL("../../", import.meta.url).pathname;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Generated data of `n` customers with the sample's config, made once per size in /tmp. */
 async function dataset(n: number): Promise<string> {
