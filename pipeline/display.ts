@@ -79,9 +79,9 @@ function isFrame(value: unknown): value is FrameLike {
  *
  * @example
  * ```ts
- * import { table } from "./display.ts";
+ * import { JUPYTER_DISPLAY, table } from "./display.ts";
  * const t = table([{ name: "<b>", n: 1234.56789 }], { caption: "Demo" });
- * const html = t[Symbol.for("Jupyter.display")]()["text/html"];
+ * const html = t[JUPYTER_DISPLAY]()["text/html"];
  * if (!html.includes("&lt;b&gt;") || !html.includes("1234.57")) throw new Error(html);
  * ```
  */
