@@ -61,7 +61,9 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
   // Small eager look-ups: which categories and channels get their own column, and the median
   // unit price per category that price_ratio_mean compares against.
   const cats = hasCat ? rankLevels(lines, "category", exactSum(pl.col("amount"), MONEY)) : [];
-  const channels = hasChannel ? rankLevels(lines, "channel", pl.col("order_id").nUnique()) : [];
+  // Channels are ranked by order lines: counting distinct orders per channel costs a hash of
+  // every order id, and lines rank channels the same way unless orders mix channels.
+  const channels = hasChannel ? rankLevels(lines, "channel", pl.len()) : [];
   const topCats = cats.slice(0, s.topCategories), topChannels = channels.slice(0, s.topChannels);
   const catNames = levelNames(topCats), channelNames = levelNames(topChannels);
   // Lines without a category count as "other", so the spend shares add up to 1.
@@ -75,12 +77,19 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
   const priced = hasCat
     ? lines.join(medians, { on: "category", how: "left" })
     : lines.join(medians, { how: "cross" });
-  const withRatio = priced.withColumns(
-    ratio(pl.col("__unit"), pl.col("__median")).alias("__ratio"),
-  );
-
   const inTop = (c: string) => pl.col("category").eq(pl.lit(c));
   const isOther = pl.col("category").isIn(topCats).not().or(pl.col("category").isNull());
+  const catKeys = [...topCats.map((c) => catNames.get(c)!), ...(catOther ? ["other"] : [])];
+  // Conditional amounts are computed per line, before grouping: a filter inside an aggregation
+  // is evaluated group by group, several times slower with millions of groups.
+  const amountIf = (cond: pl.Expr) =>
+    pl.when(cond).then(pl.col("amount")).otherwise(pl.lit(0)).cast(pl.Float64);
+  const withRatio = priced.withColumns(
+    ratio(pl.col("__unit"), pl.col("__median")).alias("__ratio"),
+    ...(hasPromo ? [amountIf(pl.col("promo")).alias("__promo")] : []),
+    ...topCats.map((c) => amountIf(inTop(c)).alias(`__sp_${catNames.get(c)}`)),
+    ...(catOther ? [amountIf(isOther).alias("__sp_other")] : []),
+  );
   const orderAgg = [
     pl.col("__t").min().alias("__t"),
     exactSum(pl.col("amount"), MONEY).alias("amount"),
@@ -94,16 +103,14 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
         pl.col("discount").count().alias("__disc_n"),
       ]
       : []),
-    ...(hasPromo
-      ? [exactSum(pl.col("amount").filter(pl.col("promo")), MONEY).alias("__promo")]
-      : []),
+    ...(hasPromo ? [exactSum(pl.col("__promo"), MONEY).alias("__promo")] : []),
+    ...catKeys.map((k) => exactSum(pl.col(`__sp_${k}`), MONEY).alias(`__sp_${k}`)),
     ...(hasChannel ? [pl.col("channel").dropNulls().first().alias("channel")] : []),
     ...topCats.map((c) => inTop(c).any().cast(pl.Float64).alias(`__has_${catNames.get(c)}`)),
     ...(catOther ? [isOther.any().cast(pl.Float64).alias("__has_other")] : []),
   ];
   const perOrder = withRatio.groupBy(["customer_id", "order_id"]).agg(...orderAgg);
 
-  const catKeys = [...topCats.map((c) => catNames.get(c)!), ...(catOther ? ["other"] : [])];
   const chKeys = [
     ...topChannels.map((c) => channelNames.get(c)!),
     ...(channelOther ? ["other"] : []),
@@ -132,6 +139,7 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
       ]
       : []),
     ...catKeys.map((k) => sumOf(`__has_${k}`)),
+    ...catKeys.map((k) => sumOf(`__sp_${k}`, MONEY)),
   );
 
   const freq = pl.col("frequency");
@@ -235,72 +243,61 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
       }),
     );
   }
+  for (const k of catKeys) {
+    const level = k === "other" ? "other categories" : topCats.find((c) => catNames.get(c) === k);
+    cols.push(ratio(pl.col(`__sp_${k}`), pl.col("monetary_total")).alias(`spend_share_${k}`));
+    m.push(
+      meta(`spend_share_${k}`, "preference", "share", `Share of spend on ${level}`, {
+        nullReason: "no spend",
+      }),
+    );
+  }
+  if (hasCat && !catOther) cols.push(entropyOf(catKeys.map((k) => pl.col(`__sp_${k}`))));
   let frame = perCustomer.select(...cols);
-
+  if (hasCat && catOther) {
+    frame = frame.join(entropyByCategory(lines), { on: "customer_id", how: "left" });
+  }
   if (hasCat) {
-    const { frame: spend, meta: spendMeta } = categorySpend(lines, topCats, catNames, catOther);
-    frame = frame.join(spend, { on: "customer_id", how: "left" });
-    m.push(...spendMeta);
+    m.push(
+      meta(
+        "category_entropy",
+        "preference",
+        "bits",
+        "Diversity of spend across categories (Shannon entropy of spend shares)",
+        { nullReason: "no spend" },
+      ),
+    );
   }
   const zeroFill = ["frequency", "monetary_total", ...(hasPromo ? ["promo_spend"] : [])];
   return { frame, meta: m, zeroFill, internal: ["__first_orders"], warnings: [] };
 }
 
-/** Spend share per top category and the Shannon entropy of spend over all categories. */
-function categorySpend(
-  lines: pl.LazyDataFrame,
-  topCats: string[],
-  names: Map<string, string>,
-  other: boolean,
-): { frame: pl.LazyDataFrame; meta: FeatureMeta[] } {
+/**
+ * Shannon entropy (bits) of the positive spends in `spends`, one column per category; null when
+ * nothing was spent. Used when every category has its own column.
+ */
+function entropyOf(spends: pl.Expr[]): pl.Expr {
+  if (spends.length === 0) return nullF64().alias("category_entropy");
+  const pos = spends.map((e) => pl.when(e.gt(0)).then(e).otherwise(pl.lit(0.0)));
+  const total = pl.sumHorizontal(pos);
+  const terms = pos.map((e) =>
+    pl.when(e.gt(0)).then(e.div(total).mul(e.div(total).log(2)).mul(-1)).otherwise(pl.lit(0.0))
+  );
+  return pl.when(total.gt(0)).then(pl.sumHorizontal(terms)).otherwise(nullF64()).alias(
+    "category_entropy",
+  );
+}
+
+/** Entropy over every category, when some share the "other" column: a roll-up per category. */
+function entropyByCategory(lines: pl.LazyDataFrame): pl.LazyDataFrame {
   const byCat = lines.groupBy(["customer_id", "category"]).agg(
     exactSum(pl.col("amount"), MONEY).alias("__spend"),
-  );
+  ).filter(pl.col("__spend").gt(0));
   const spend = pl.col("__spend");
-  const positive = spend.filter(spend.gt(0));
-  const exprs = [
-    ...topCats.map((c) =>
-      exactSum(spend.filter(pl.col("category").eq(pl.lit(c))), MONEY).alias(`__sp_${names.get(c)}`)
-    ),
-    ...(other
-      ? [
-        exactSum(
-          spend.filter(pl.col("category").isIn(topCats).not().or(pl.col("category").isNull())),
-          MONEY,
-        ).alias("__sp_other"),
-      ]
-      : []),
-    exactSum(spend, MONEY).alias("__sp_total"),
-    exactSum(positive, MONEY).alias("__sp_positive"),
-    exactSum(
-      positive.div(exactSum(positive, MONEY)).mul(
-        positive.div(exactSum(positive, MONEY)).log(2),
-      ).mul(-1),
-      FRACTION,
-    ).alias("__entropy"),
-  ];
-  const keys = [...topCats.map((c) => names.get(c)!), ...(other ? ["other"] : [])];
-  const frame = byCat.groupBy("customer_id").agg(...exprs).select(
-    pl.col("customer_id"),
-    ...keys.map((k) => ratio(pl.col(`__sp_${k}`), pl.col("__sp_total")).alias(`spend_share_${k}`)),
-    pl.when(pl.col("__sp_positive").gt(0)).then(pl.col("__entropy")).otherwise(nullF64()).alias(
+  const total = exactSum(spend, MONEY);
+  return byCat.groupBy("customer_id").agg(
+    exactSum(spend.div(total).mul(spend.div(total).log(2)).mul(-1), FRACTION).alias(
       "category_entropy",
     ),
   );
-  const m = keys.map((k) => {
-    const level = k === "other" ? "other categories" : topCats.find((c) => names.get(c) === k);
-    return meta(`spend_share_${k}`, "preference", "share", `Share of spend on ${level}`, {
-      nullReason: "no spend",
-    });
-  });
-  m.push(
-    meta(
-      "category_entropy",
-      "preference",
-      "bits",
-      "Diversity of spend across categories (Shannon entropy of spend shares)",
-      { nullReason: "no spend" },
-    ),
-  );
-  return { frame, meta: m };
 }

@@ -120,6 +120,11 @@ Deno.test("buildFeatures() computes category and channel shares with an 'other' 
   assertClose(column(features, "order_share_other"), [1 / 3, 0, null, null], "order other");
   const h = -(0.625 * Math.log2(0.625) + 0.25 * Math.log2(0.25) + 0.125 * Math.log2(0.125));
   assertClose(column(features, "category_entropy"), [h, 0, null, null], "entropy");
+  // With every category in its own column, entropy comes from those columns directly.
+  const all = buildFeatures(tinyTables(), { ...OPTIONS, topCategories: 8 }).outputs.features;
+  assertClose(column(all, "category_entropy"), [h, 0, null, null], "entropy, no other");
+  assertClose(column(all, "spend_share_home_garden"), [0.125, 0, null, null], "home & garden");
+  assert.ok(!all.columns.includes("spend_share_other"));
   // Channels by orders: app 2, then store and web tied at 1 (ordered by name).
   assertClose(column(features, "channel_share_app"), [2 / 3, 0, null, null], "app");
   assertClose(column(features, "channel_share_store"), [0, 1, null, null], "store");

@@ -101,7 +101,7 @@ def features(cust, orders, events):
     out["promo_spend"] = sums["promo"]
     out["promo_spend_share"] = ratio(sums["promo"], total)
 
-    channels = ranked(po.groupby("channel", observed=True)["order_id"].nunique().to_dict())
+    channels = ranked(o["channel"].value_counts().to_dict())
     ch_counts = po.groupby(["customer_id", "channel"], observed=True).size().unstack(fill_value=0)
     known = ch_counts.sum(axis=1)
     for ch in channels[:TOP_CHANNELS]:
