@@ -54,26 +54,36 @@ export function eventsFamily(
   const keys = [...top.map((t) => names.get(t)!), ...(other ? ["other"] : [])];
   const type = pl.col("event_type");
 
-  const agg: pl.Expr[] = [
-    ...top.map((t) => type.eq(pl.lit(t)).sum().cast(pl.Float64).alias(`events_${names.get(t)}`)),
-    ...(other
-      ? [type.isIn(top).not().or(type.isNull()).sum().cast(pl.Float64).alias("events_other")]
-      : []),
-    type.eq(pl.lit(s.viewEvent)).sum().cast(pl.Float64).alias("__views"),
-    pl.col("__t").min().alias("__first_events"),
-    ...(hasCat
-      ? [pl.col("category").dropNulls().nUnique().cast(pl.Float64).alias("browse_breadth")]
-      : []),
-  ];
   const browseCats = hasCat ? rankLevels(lf, "category", pl.len()).slice(0, s.topCategories) : [];
   const catNames = levelNames(browseCats);
-  for (const c of browseCats) {
-    agg.push(
-      pl.col("category").eq(pl.lit(c)).sum().cast(pl.Float64).div(pl.len().cast(pl.Float64))
-        .alias(`browse_share_${catNames.get(c)}`),
-    );
-  }
-  let frame = lf.groupBy("customer_id").agg(...agg);
+  // 0/1 flags are made per row before grouping: comparisons inside an aggregation run group by
+  // group, markedly slower with a million customers.
+  const flag = (cond: pl.Expr, name: string) => cond.fillNull(false).cast(pl.UInt32).alias(name);
+  const flags = [
+    ...top.map((t) => flag(type.eq(pl.lit(t)), `__e_${names.get(t)}`)),
+    ...(other ? [flag(type.isIn(top).not().or(type.isNull()), "__e_other")] : []),
+    flag(type.eq(pl.lit(s.viewEvent)), "__e_views"),
+    ...browseCats.map((c) => flag(pl.col("category").eq(pl.lit(c)), `__b_${catNames.get(c)}`)),
+  ];
+  const count = (c: string) => pl.col(c).sum().cast(pl.Float64);
+  const agg: pl.Expr[] = [
+    ...keys.map((k) => count(`__e_${k}`).alias(`events_${k}`)),
+    count("__e_views").alias("__views"),
+    pl.col("__t").min().alias("__first_events"),
+    ...(hasCat
+      ? [
+        pl.col("category").nUnique().cast(pl.Float64).sub(
+          pl.col("category").nullCount().gt(0).cast(pl.Float64),
+        ).alias("browse_breadth"),
+      ]
+      : []),
+    ...browseCats.map((c) =>
+      count(`__b_${catNames.get(c)}`).div(pl.len().cast(pl.Float64)).alias(
+        `browse_share_${catNames.get(c)}`,
+      )
+    ),
+  ];
+  let frame = lf.withColumns(...flags).groupBy("customer_id").agg(...agg);
   const m: FeatureMeta[] = keys.map((k) => {
     const level = k === "other" ? "other types" : `type '${top.find((t) => names.get(t) === k)}'`;
     return meta(`events_${k}`, "browsing", "events", `Browsing events of ${level} (total)`, {
