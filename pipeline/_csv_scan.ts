@@ -76,8 +76,147 @@ function position(b: Uint8Array, at: number): { line: number; column: number } {
 }
 
 /**
- * Scans the records of a delimited file. Throws an
- * {@link InputError} naming the line and column of the first ragged record or unclosed quote.
+ * A byte-at-a-time scanner fed in chunks, so a file of any size is checked in constant memory.
+ * LF ends a record (a CR before it is ignored); a blank line counts as a record, as it does for
+ * Polars (a row of nulls).
+ */
+class CsvScanner {
+  readonly #delim: number;
+  readonly #quote: number;
+  readonly #file: string;
+  #pos = 0;
+  #line = 1;
+  #lineStart = 0;
+  #record = -1; // -1 = header
+  #header = -1;
+  #fields = 1;
+  #started = false;
+  #atFieldStart = true;
+  #inQuote = false;
+  #quotePending = false;
+  #openLine = 0;
+  #openCol = 0;
+  #startLine = 1;
+  #extra = 0;
+  // Records after a multi-line record start later than record + 2: keep the breakpoints.
+  readonly breakRecord: number[] = [];
+  readonly breakExtra: number[] = [];
+
+  constructor(file: string, delimiter: string, quote: string) {
+    this.#file = file;
+    this.#delim = delimiter.charCodeAt(0);
+    this.#quote = quote.charCodeAt(0);
+  }
+
+  feed(bytes: Uint8Array): void {
+    let i = 0;
+    if (this.#pos === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+    const n = bytes.length, DELIM = this.#delim, QUOTE = this.#quote, base = this.#pos;
+    for (; i < n; i++) {
+      const c = bytes[i];
+      if (this.#inQuote) {
+        if (this.#quotePending) {
+          this.#quotePending = false;
+          if (c === QUOTE) continue;
+          this.#inQuote = false;
+        } else {
+          if (c === QUOTE) this.#quotePending = true;
+          else if (c === LF) {
+            this.#line++;
+            this.#lineStart = base + i + 1;
+          }
+          continue;
+        }
+      }
+      if (!this.#started) {
+        if (c === CR) continue;
+        if (c === LF && this.#record >= 0) {
+          this.#record++;
+          this.#line++;
+          this.#lineStart = base + i + 1;
+          continue;
+        }
+        this.#started = true;
+        this.#startLine = this.#line;
+      }
+      if (c === QUOTE && this.#atFieldStart) {
+        this.#inQuote = true;
+        this.#openLine = this.#line;
+        this.#openCol = base + i - this.#lineStart + 1;
+        this.#atFieldStart = false;
+      } else if (c === DELIM) {
+        this.#fields++;
+        this.#atFieldStart = true;
+      } else if (c === LF) {
+        this.#endRecord();
+        this.#line++;
+        this.#lineStart = base + i + 1;
+      } else {
+        this.#atFieldStart = false;
+      }
+    }
+    this.#pos += n;
+  }
+
+  #endRecord(): void {
+    if (this.#record === -1) {
+      this.#header = this.#fields;
+    } else if (this.#fields !== this.#header) {
+      const column = Math.min(this.#fields, this.#header) + 1;
+      const line = this.#startLine, file = this.#file;
+      throw new InputError(
+        `Cannot read ${file}: line ${line}, column ${column}: expected ${this.#header} fields ` +
+          `as in the header, got ${this.#fields}`,
+        { file, line, column },
+      );
+    }
+    if (this.#line !== this.#startLine) {
+      this.#extra += this.#line - this.#startLine;
+      this.breakRecord.push(this.#record + 2);
+      this.breakExtra.push(this.#extra);
+    }
+    this.#record++;
+    this.#fields = 1;
+    this.#started = false;
+    this.#atFieldStart = true;
+  }
+
+  finish(): CsvShape {
+    if (this.#inQuote && !this.#quotePending) {
+      const line = this.#openLine, column = this.#openCol, file = this.#file;
+      throw new InputError(
+        `Cannot read ${file}: line ${line}, column ${column}: quote opened here is never closed`,
+        { file, line, column },
+      );
+    }
+    if (this.#started) this.#endRecord();
+    if (this.#header < 0) {
+      throw new InputError(`Cannot read ${this.#file}: the file is empty`, { file: this.#file });
+    }
+    const { breakRecord, breakExtra } = this;
+    return {
+      records: this.#record,
+      fields: this.#header,
+      lineOf(r: number): number {
+        // Data record r is record r + 1 counting the header; without breaks it is on line r + 2.
+        const k = r + 1;
+        let lo = 0, hi = breakRecord.length - 1, e = 0;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (breakRecord[mid] <= k) {
+            e = breakExtra[mid];
+            lo = mid + 1;
+          } else hi = mid - 1;
+        }
+        return k + 1 + e;
+      },
+    };
+  }
+}
+
+/**
+ * Scans the records of delimited text in memory. Throws an {@link InputError} naming the line
+ * and column of the first ragged record or unclosed quote.
  */
 export function scanCsv(
   bytes: Uint8Array,
@@ -85,106 +224,25 @@ export function scanCsv(
   delimiter = ",",
   quote = '"',
 ): CsvShape {
-  const DELIM = delimiter.charCodeAt(0), QUOTE = quote.charCodeAt(0);
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const n = bytes.length;
-  let line = 1;
-  let record = -1; // -1 = header
-  let header = -1;
-  // Records after a multi-line record start later than record + 2: keep the breakpoints.
-  const breakRecord: number[] = [], breakExtra: number[] = [];
-  let extra = 0;
+  const scanner = new CsvScanner(file, delimiter, quote);
+  scanner.feed(bytes);
+  return scanner.finish();
+}
 
-  while (i < n) {
-    if (record >= 0 && (bytes[i] === LF || (bytes[i] === CR && bytes[i + 1] === LF))) {
-      // A blank line: Polars reads it as a row of nulls, so it counts as a record here too.
-      i += bytes[i] === CR ? 2 : 1;
-      line++;
-      record++;
-      continue;
-    }
-    const startLine = line;
-    let fields = 1;
-    let lineStart = i;
-    let atFieldStart = true;
-    while (i < n) {
-      const c = bytes[i];
-      if (atFieldStart && c === QUOTE) {
-        const openLine = line, openCol = i - lineStart + 1;
-        i++;
-        for (;;) {
-          if (i >= n) {
-            throw new InputError(
-              `Cannot read ${file}: line ${openLine}, column ${openCol}: quote opened here is never closed`,
-              { file, line: openLine, column: openCol },
-            );
-          }
-          const q = bytes[i];
-          if (q === QUOTE) {
-            if (bytes[i + 1] === QUOTE) {
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
-          }
-          if (q === LF) {
-            line++;
-            lineStart = i + 1;
-          }
-          i++;
-        }
-        atFieldStart = false;
-        continue;
-      }
-      if (c === DELIM) {
-        fields++;
-        atFieldStart = true;
-        i++;
-        continue;
-      }
-      if (c === LF || c === CR) break;
-      atFieldStart = false;
-      i++;
-    }
-    if (record === -1) {
-      header = fields;
-    } else if (fields !== header) {
-      const column = Math.min(fields, header) + 1;
-      throw new InputError(
-        `Cannot read ${file}: line ${startLine}, column ${column}: expected ${header} fields as in ` +
-          `the header, got ${fields}`,
-        { file, line: startLine, column },
-      );
-    }
-    if (line !== startLine) {
-      extra += line - startLine;
-      breakRecord.push(record + 2);
-      breakExtra.push(extra);
-    }
-    record++;
-    if (i < n) {
-      i += bytes[i] === CR && bytes[i + 1] === LF ? 2 : 1;
-      line++;
-    }
+/** {@link scanCsv} over a file, read 16 MiB at a time. */
+export function scanCsvFile(
+  path: string,
+  file: string,
+  delimiter = ",",
+  quote = '"',
+): CsvShape {
+  const scanner = new CsvScanner(file, delimiter, quote);
+  using f = Deno.openSync(path);
+  const buffer = new Uint8Array(1 << 24);
+  for (;;) {
+    const n = f.readSync(buffer);
+    if (n === null) break;
+    scanner.feed(buffer.subarray(0, n));
   }
-  if (header < 0) throw new InputError(`Cannot read ${file}: the file is empty`, { file });
-  const records = record;
-  return {
-    records,
-    fields: header,
-    lineOf(r: number): number {
-      // Data record r is record r + 1 counting the header; without breaks it is on line r + 2.
-      const k = r + 1;
-      let lo = 0, hi = breakRecord.length - 1, e = 0;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (breakRecord[mid] <= k) {
-          e = breakExtra[mid];
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
-      return k + 1 + e;
-    },
-  };
+  return scanner.finish();
 }

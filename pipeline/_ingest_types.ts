@@ -22,6 +22,8 @@ export type ColumnKind =
 export interface ColumnType {
   kind: ColumnKind;
   format?: string;
+  /** Ids written as floats ("17850.0") were seen: strip the ".0". */
+  floatIds?: boolean;
 }
 
 /** Types of the canonical columns; other columns are attributes, typed by config or inferred. */
@@ -79,13 +81,36 @@ export const REQUIRED: Record<TableName, string[]> = {
 /** Values that must not be negative unless the config allows it. */
 export const NON_NEGATIVE = new Set(["amount", "quantity", "discount", "rating"]);
 
-/** The type of a column: config first, then the canonical default, else inferred from values. */
-export function columnType(name: string, t: TableConfig, raw: pl.Series): ColumnType {
+/**
+ * The type of a column: config first, then the canonical default, else inferred from a sample
+ * of its cleaned values. Dates without a format get the first default format that reads the
+ * whole sample, so the full column is parsed once rather than once per candidate format.
+ */
+export function columnType(name: string, t: TableConfig, sample: pl.Series): ColumnType {
   const given = t.types[name];
-  if (typeof given === "string") return { kind: given };
-  if (given) return { kind: given.type, format: given.format };
-  if (name in CANONICAL) return { kind: CANONICAL[name] };
-  return { kind: looksNumeric(raw, t.decimalComma) ? "number" : "string" };
+  const type: ColumnType = typeof given === "string"
+    ? { kind: given }
+    : given
+    ? { kind: given.type, format: given.format }
+    : name in CANONICAL
+    ? { kind: CANONICAL[name] }
+    : { kind: looksNumeric(sample, t.decimalComma) ? "number" : "string" };
+  if ((type.kind === "date" || type.kind === "datetime") && !type.format) {
+    type.format = sampleFormat(sample);
+  }
+  if (type.kind === "id") {
+    type.floatIds = sample.dropNulls().str.contains("^-?\\d+\\.0+$").toArray().some(Boolean);
+  }
+  return type;
+}
+
+function sampleFormat(sample: pl.Series): string | undefined {
+  const present = sample.dropNulls();
+  if (present.length === 0) return undefined;
+  return DATETIME_FORMATS.find((f) =>
+    pl.DataFrame({ v: present }).select(strptime(pl.col("v"), f).alias("p")).getColumn("p")
+      .nullCount() === 0
+  );
 }
 
 function looksNumeric(s: pl.Series, decimalComma: boolean): boolean {
@@ -118,9 +143,8 @@ function firstParsed(raw: pl.Expr): pl.Expr {
   return DATETIME_FORMATS.map((f) => strptime(raw, f)).reduce((a, b) => a.fillNull(b));
 }
 
-/** A Polars expression parsing the raw string column `name` into its type (null on failure). */
-export function parseExpr(name: string, type: ColumnType, decimalComma: boolean): pl.Expr {
-  const raw = pl.col(name);
+/** A Polars expression parsing the raw strings `raw` into the column's type (null on failure). */
+export function parseExpr(raw: pl.Expr, type: ColumnType, decimalComma: boolean): pl.Expr {
   switch (type.kind) {
     case "number":
     case "integer":
@@ -131,12 +155,14 @@ export function parseExpr(name: string, type: ColumnType, decimalComma: boolean)
         .otherwise(pl.lit(null)).cast(pl.Bool);
     }
     case "date":
-      return type.format ? raw.str.strptime(pl.Date, type.format) : firstParsed(raw).cast(pl.Date);
+      return type.format
+        ? strptime(raw, type.format).cast(pl.Date)
+        : firstParsed(raw).cast(pl.Date);
     case "datetime":
       return type.format ? strptime(raw, type.format) : firstParsed(raw);
     case "id":
       // Ids exported through a spreadsheet come back as floats ("17850.0").
-      return raw.str.replace("^(-?\\d+)\\.0+$", "$1");
+      return type.floatIds ? raw.str.replace("^(-?\\d+)\\.0+$", "$1") : raw;
     case "string":
       return raw;
   }

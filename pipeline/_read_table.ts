@@ -8,7 +8,7 @@
 
 import pl from "nodejs-polars";
 import { basename, dirname, join, relative } from "node:path";
-import { checkUtf8, type CsvShape, scanCsv } from "./_csv_scan.ts";
+import { checkUtf8, type CsvShape, scanCsv, scanCsvFile } from "./_csv_scan.ts";
 import type { TableConfig } from "./config.ts";
 import { resolveIn } from "./config.ts";
 import { InputError } from "./errors.ts";
@@ -90,15 +90,28 @@ function readOne(
       );
     }
   }
-  const bytes = readBytes(file, name);
-  checkUtf8(bytes, name);
-  if (t.format === "jsonl") return { df: readJsonLines(bytes, name) };
-  const text = t.format === "whitespace"
-    ? whitespaceToCsv(new TextDecoder().decode(bytes))
-    : undefined;
-  const source = text === undefined ? bytes : new TextEncoder().encode(text);
+  let text: string | undefined;
+  let shape: CsvShape;
   const delimiter = t.format === "whitespace" ? "," : t.delimiter;
-  const shape = scanCsv(source, name, delimiter, t.quote);
+  if (t.format === "csv") {
+    // Large files are scanned in chunks and never held whole in memory; Polars reads them
+    // itself and reports bad UTF-8, which is then located for the message.
+    try {
+      shape = scanCsvFile(file, name, delimiter, t.quote);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new InputError(`Cannot read ${name}: no such file`, { file: name });
+      }
+      if (e instanceof InputError) throw e;
+      throw new InputError(`Cannot read ${name}: ${(e as Error).message}`, { file: name });
+    }
+  } else {
+    const bytes = readBytes(file, name);
+    checkUtf8(bytes, name);
+    if (t.format === "jsonl") return { df: readJsonLines(bytes, name) };
+    text = whitespaceToCsv(new TextDecoder().decode(bytes));
+    shape = scanCsv(new TextEncoder().encode(text), name, delimiter, t.quote);
+  }
   if (shape.records === 0) {
     throw new InputError(`Cannot read ${name}: the table is empty (a header and no rows)`, {
       file: name,
@@ -113,6 +126,7 @@ function readOne(
       hasHeader: true,
     });
   } catch (e) {
+    if (/utf-?8/i.test((e as Error).message)) checkUtf8(readBytes(file, name), name);
     throw new InputError(`Cannot read ${name}: ${(e as Error).message.split("\n")[0]}`, {
       file: name,
     });

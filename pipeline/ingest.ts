@@ -11,6 +11,7 @@
 import pl from "nodejs-polars";
 import { isIn } from "./_polars.ts";
 import { maskPii } from "./privacy.ts";
+import { releaseMemory } from "./_gc.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import type { StageResult, StageWarning, Tables } from "./types.ts";
@@ -113,14 +114,15 @@ function numberChecks(
   return out;
 }
 
-/** Raw (file) columns travel beside the parsed canonical ones under this prefix. */
-const RAW = "__raw:";
-
-function reasonExpr(checks: [pl.Expr, string][]): pl.Expr {
-  if (checks.length === 0) return pl.lit(null).cast(pl.Utf8);
-  let chain = pl.when(checks[0][0]).then(pl.lit(checks[0][1]));
-  for (const [mask, reason] of checks.slice(1)) chain = chain.when(mask).then(pl.lit(reason));
-  return chain.otherwise(pl.lit(null)).cast(pl.Utf8);
+/**
+ * The number of the first check a row fails (1-based), 0 when it passes: small integers rather
+ * than reason strings, which on tens of millions of rows would cost gigabytes.
+ */
+function reasonCode(checks: [pl.Expr, string][]): pl.Expr {
+  if (checks.length === 0) return pl.lit(0).cast(pl.Int32);
+  let chain = pl.when(checks[0][0]).then(pl.lit(1));
+  checks.slice(1).forEach(([mask], k) => (chain = chain.when(mask).then(pl.lit(k + 2))));
+  return chain.otherwise(pl.lit(0)).cast(pl.Int32);
 }
 
 /**
@@ -195,41 +197,38 @@ function checkTable(
       );
     }
   }
-  // Clean every string once: byte-order marks, surrounding spaces, null markers.
-  const clean = fileCols.map((c) => {
-    let e = pl.col(c).str.replaceAll("\uFEFF", "");
-    if (t.trim) e = e.str.strip();
-    return pl.when(isIn(e, t.nullValues)).then(pl.lit(null)).otherwise(e).alias(RAW + c);
-  });
-  let df = raw.frame.select("__seq", "__file", "__row", ...clean);
+  // Cleaning (byte-order marks, surrounding spaces, null markers) is an expression, inlined
+  // wherever a column is read: the whole table is never copied as cleaned text.
+  const nulls = t.nullValues;
+  const clean = (c: string) => {
+    const e = t.trim ? pl.col(c).str.stripChars(" \t\r\n\uFEFF") : pl.col(c);
+    const marker = nulls.length === 1 ? e.eq(pl.lit(nulls[0])) : isIn(e, nulls);
+    return nulls.length ? pl.when(marker).then(pl.lit(null)).otherwise(e) : e;
+  };
   const read = raw.frame.height;
-  // The cleaned copy is all that is needed from here: let the file's frame go.
-  raw.frame = pl.DataFrame({});
+  const sample = raw.frame.head(10_000).select(...fileCols.map((c) => clean(c).alias(c)));
 
   const checks: [pl.Expr, string][] = [];
   const valueChecks: [pl.Expr, string][] = [];
-  const anyPresent = fileCols.map((c) => pl.col(RAW + c).isNotNull()).reduce((a, b) => a.or(b));
+  const present = (c: string) => pl.col(`__has_${c}`);
+  const anyPresent = fileCols.map(present).reduce((a, b) => a.or(b));
   checks.push([anyPresent.not(), "blank line\u0000"]);
   for (const c of required) {
     const reason = c === "text" ? "empty text" : `missing ${c}`;
-    checks.push([pl.col(RAW + source.get(c)!).isNull(), `${reason}\u0000${source.get(c)}`]);
+    checks.push([present(source.get(c)!).not(), `${reason}\u0000${source.get(c)}`]);
   }
-  const parsed: pl.Expr[] = [];
+  const parsed: pl.Expr[] = fileCols.map((c) => clean(c).isNotNull().alias(`__has_${c}`));
   const computed: string[] = [];
   const types = new Map<string, string>();
   const end = pl.lit(new Date(maxDate.getTime() + 86_400_000)).cast(pl.Datetime("ms"));
   for (const [canonical, col] of source) {
-    const type = columnType(canonical, t, df.getColumn(RAW + col));
+    const type = columnType(canonical, t, sample.getColumn(col));
     types.set(canonical, type.kind);
-    const p = parseExpr(RAW + col, type, t.decimalComma);
-    parsed.push(p.alias(`__p_${canonical}`));
+    parsed.push(parseExpr(clean(col), type, t.decimalComma).alias(`__p_${canonical}`));
     const pc = pl.col(`__p_${canonical}`);
     const tag = (reason: string) => `${reason}\u0000${col}`;
     if (type.kind === "string") continue;
-    valueChecks.push([
-      pl.col(RAW + col).isNotNull().and(pc.isNull()),
-      tag(unparseableReason(type.kind)),
-    ]);
+    valueChecks.push([present(col).and(pc.isNull()), tag(unparseableReason(type.kind))]);
     if (type.kind === "number" || type.kind === "integer") {
       valueChecks.push(...numberChecks(canonical, pc, t, tag));
       if (type.kind === "integer") valueChecks.push([pc.floor().neq(pc), tag("not an integer")]);
@@ -238,7 +237,9 @@ function checkTable(
       valueChecks.push([pc.gtEq(end), tag("timestamp in the future")]);
     }
   }
-  df = df.withColumns(...parsed);
+  // One projection to compact typed columns and presence flags; the raw text stays in the
+  // file's frame, read again only for the rows set aside.
+  let df = raw.frame.select("__seq", "__file", "__row", ...parsed);
   for (const [name, { multiply }] of Object.entries(t.compute)) {
     for (const f of multiply) {
       if (!source.has(f)) {
@@ -280,15 +281,23 @@ function checkTable(
     ]);
   }
   // Business rules (e.g. cancellations) name their reason before any value check does.
-  df = df.withColumns(reasonExpr([...checks, ...valueChecks]).alias("__reason"));
-  const bad = df.filter(pl.col("__reason").isNotNull());
-  const quarantine = quarantineRows(raw, bad, table, fileCols.map((c) => [c, RAW + c]));
-  const kept = df.filter(pl.col("__reason").isNull()).select(
+  const all = [...checks, ...valueChecks];
+  df = df.withColumns(reasonCode(all).alias("__code"));
+  const isBad = df.select(pl.col("__code").gt(0).alias("bad")).getColumn("bad");
+  const codes = df.getColumn("__code").filter(isBad).toArray() as number[];
+  const bad = raw.frame.filter(isBad).withColumn(
+    pl.Series("__reason", codes.map((k) => all[k - 1][1]), pl.Utf8),
+  );
+  const quarantine = quarantineRows(raw, bad, table, fileCols.map((c) => [c, c]));
+  // Only the typed columns go on: let the file's text go.
+  raw.frame = pl.DataFrame({});
+  releaseMemory();
+  const kept = df.lazy().filter(pl.col("__code").eq(0)).select(
     "__seq",
     "__file",
     "__row",
     ...[...source.keys(), ...computed].map((c) => pl.col(`__p_${c}`).alias(c)),
-  );
+  ).collectSync();
   for (const c of computed) source.set(c, c);
   return { frame: kept, quarantine, read, raw, source, types, fileCols };
 }
@@ -408,6 +417,7 @@ export function ingest(
       c.frame = dropDuplicates(c, name, key, "duplicate key");
     }
     checked.set(name, c);
+    releaseMemory();
   }
 
   // The customers table: read, numbered, or derived from a child table.
