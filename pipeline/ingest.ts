@@ -11,7 +11,6 @@
 import pl from "nodejs-polars";
 import { isIn } from "./_polars.ts";
 import { maskPii } from "./privacy.ts";
-import { releaseMemory } from "./_gc.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import type { StageResult, StageWarning, Tables } from "./types.ts";
@@ -291,7 +290,6 @@ function checkTable(
   const quarantine = quarantineRows(raw, bad, table, fileCols.map((c) => [c, c]));
   // Only the typed columns go on: let the file's text go.
   raw.frame = pl.DataFrame({});
-  releaseMemory();
   const kept = df.lazy().filter(pl.col("__code").eq(0)).select(
     "__seq",
     "__file",
@@ -417,7 +415,6 @@ export function ingest(
       c.frame = dropDuplicates(c, name, key, "duplicate key");
     }
     checked.set(name, c);
-    releaseMemory();
   }
 
   // The customers table: read, numbered, or derived from a child table.
