@@ -287,7 +287,12 @@ export const reportStageDef: Stage = {
         },
         seed: ctx.seed,
         versions: versions(),
-        stages: ctx.records.map((r) => ({ name: r.name, status: r.status, warnings: r.warnings })),
+        // Whether a stage ran now or came from the cache is not part of the result.
+        stages: ctx.records.map((r) => ({
+          name: r.name,
+          status: r.status === "cached" ? "ran" : r.status,
+          warnings: r.warnings,
+        })),
         warnings: ctx.records.flatMap((r) => r.warnings),
       } as never,
       dataset: {
