@@ -93,3 +93,34 @@ Deno.test("the sample classifier predicts held-out segments with macro-F1 >= 0.9
   ok(groups.indexOf("group:social") < 3, groups.join());
   ok(groups.indexOf("group:purchase") < 3, groups.join());
 });
+
+Deno.test("the sample's five personas carry the traits of the five planted groups", async () => {
+  const dir = await Deno.makeTempDir();
+  await runJob(SAMPLE, { runDir: dir, until: "personas" });
+  const personas: { segments: number[]; traits: { feature: string; direction: string }[] }[] = JSON
+    .parse(Deno.readTextFileSync(join(dir, "personas.json")));
+  strictEqual(personas.length, 5);
+  // The planted group each segment holds most of, from the truth file (stages never read it).
+  const truth = pl.readCSV(TRUTH, { inferSchemaLength: 0 });
+  const joined = pl.readParquet(join(dir, "segments.parquet")).join(truth, { on: "customer_id" });
+  const majority = new Map<number, number>();
+  for (const r of joined.groupBy(["segment", "group"]).len().sort("len", true).toRecords()) {
+    if (!majority.has(Number(r.segment))) majority.set(Number(r.segment), Number(r.group));
+  }
+  // What each planted group should stand out for (any of these among its top traits, above).
+  const expected: Record<number, RegExp> = {
+    1: /^(order|spend|browse)_share_digital$|^frequency$/,
+    2: /^(order|spend|browse)_share_(apparel|beauty)$/,
+    3: /^social_/,
+    4: /^(discount_|promo_)/,
+    5: /^events_(view|search)$/,
+  };
+  const seen = new Set<number>();
+  for (const p of personas) {
+    const group = majority.get(p.segments[0])!;
+    seen.add(group);
+    const up = p.traits.filter((t) => t.direction === "higher").map((t) => t.feature);
+    ok(up.some((f) => expected[group].test(f)), `group ${group}: ${up.join(", ")}`);
+  }
+  strictEqual(seen.size, 5, "each persona holds a different planted group");
+});
