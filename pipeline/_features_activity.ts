@@ -58,7 +58,7 @@ export function eventsFamily(
   const catNames = levelNames(browseCats);
   // 0/1 flags are made per row before grouping: comparisons inside an aggregation run group by
   // group, markedly slower with a million customers.
-  const flag = (cond: pl.Expr, name: string) => cond.fillNull(false).cast(pl.UInt32).alias(name);
+  const flag = (cond: pl.Expr, name: string) => cond.fillNull(false).alias(name);
   const flags = [
     ...top.map((t) => flag(type.eq(pl.lit(t)), `__e_${names.get(t)}`)),
     ...(other ? [flag(type.isIn(top).not().or(type.isNull()), "__e_other")] : []),
