@@ -10,7 +10,7 @@
 
 import pl from "nodejs-polars";
 import { isIn } from "./_polars.ts";
-import { maskPii } from "./privacy.ts";
+import { maskPii, type PiiCounts } from "./privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import type { StageResult, StageWarning, Tables } from "./types.ts";
@@ -31,6 +31,8 @@ export interface TableSummary {
   kept: number;
   quarantined: number;
   byReason: Record<string, number>;
+  /** Texts only: personal data masked as the table was read. */
+  masked?: PiiCounts;
 }
 
 /** What ingest returns. */
@@ -350,9 +352,15 @@ function orphanCheck(
  * E-mail addresses, phone numbers, links and card numbers are masked as texts are read, so no
  * artifact, cache or model downstream ever holds them (the text stage masks person names too).
  */
-function maskTexts(texts: pl.DataFrame): pl.DataFrame {
+function maskTexts(texts: pl.DataFrame): { texts: pl.DataFrame; masked: PiiCounts } {
   const raw = texts.getColumn("text").toArray() as string[];
-  return texts.withColumns(pl.Series("text", raw.map((t) => maskPii(t).text), pl.Utf8));
+  const masked: PiiCounts = { url: 0, email: 0, card: 0, phone: 0, mention: 0 };
+  const out = raw.map((t) => {
+    const m = maskPii(t);
+    for (const k of Object.keys(masked) as (keyof PiiCounts)[]) masked[k] += m.counts[k];
+    return m.text;
+  });
+  return { texts: texts.withColumns(pl.Series("text", out, pl.Utf8)), masked };
 }
 
 function summarize(c: Checked, files: string[], kept: number): TableSummary {
@@ -508,7 +516,18 @@ export function ingest(
     const cols = TABLE_COLUMNS[name].filter((col) => c.source.has(col));
     tables[name] = c.frame.select(...cols);
   }
-  if (tables.texts) tables.texts = maskTexts(tables.texts);
+  if (tables.texts) {
+    const { texts, masked } = maskTexts(tables.texts);
+    tables.texts = texts;
+    summary.texts.masked = masked;
+    const found = Object.entries(masked).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+    if (found.length) {
+      warnings.push({
+        stage: "ingest",
+        message: `texts: personal data masked before any use (${found.join(", ")})`,
+      });
+    }
+  }
 
   const qFrame = quarantine.length
     ? pl.DataFrame(quarantine, { schema: QUARANTINE_SCHEMA })
