@@ -15,6 +15,10 @@ const LF = 10, CR = 13;
 export interface CsvShape {
   /** Data records, header excluded. */
   records: number;
+  /** Byte offset where the first data record starts (just past the header line). */
+  headerEnd: number;
+  /** Byte offsets where data records batch, 2·batch, 3·batch… start, for reading in parts. */
+  batchStarts: number[];
   /** Fields in the header. */
   fields: number;
   /** The 1-based physical line where data record `i` (0-based) starts. */
@@ -101,8 +105,12 @@ class CsvScanner {
   // Records after a multi-line record start later than record + 2: keep the breakpoints.
   readonly breakRecord: number[] = [];
   readonly breakExtra: number[] = [];
+  readonly #batch: number;
+  #headerEnd = 0;
+  readonly batchStarts: number[] = [];
 
-  constructor(file: string, delimiter: string, quote: string) {
+  constructor(file: string, delimiter: string, quote: string, batch = Infinity) {
+    this.#batch = batch;
     this.#file = file;
     this.#delim = delimiter.charCodeAt(0);
     this.#quote = quote.charCodeAt(0);
@@ -130,6 +138,11 @@ class CsvScanner {
       }
       if (!this.#started) {
         if (c === CR) continue;
+        const r = this.#record;
+        if (r === 0 && this.#headerEnd === 0) this.#headerEnd = base + i;
+        if (r > 0 && r % this.#batch === 0 && this.batchStarts.length < r / this.#batch) {
+          this.batchStarts.push(base + i);
+        }
         if (c === LF && this.#record >= 0) {
           this.#record++;
           this.#line++;
@@ -196,6 +209,8 @@ class CsvScanner {
     const { breakRecord, breakExtra } = this;
     return {
       records: this.#record,
+      headerEnd: this.#record > 0 ? this.#headerEnd : this.#pos,
+      batchStarts: this.batchStarts,
       fields: this.#header,
       lineOf(r: number): number {
         // Data record r is record r + 1 counting the header; without breaks it is on line r + 2.
@@ -229,14 +244,18 @@ export function scanCsv(
   return scanner.finish();
 }
 
-/** {@link scanCsv} over a file, read 16 MiB at a time. */
+/**
+ * {@link scanCsv} over a file, read 16 MiB at a time; also notes where every `batch` records
+ * start, so the file can then be parsed in parts.
+ */
 export function scanCsvFile(
   path: string,
   file: string,
   delimiter = ",",
   quote = '"',
+  batch = Infinity,
 ): CsvShape {
-  const scanner = new CsvScanner(file, delimiter, quote);
+  const scanner = new CsvScanner(file, delimiter, quote, batch);
   using f = Deno.openSync(path);
   const buffer = new Uint8Array(1 << 24);
   for (;;) {

@@ -7,6 +7,7 @@
  */
 
 import pl from "nodejs-polars";
+import { Buffer } from "node:buffer";
 import { basename, dirname, join, relative } from "node:path";
 import { checkUtf8, type CsvShape, scanCsv, scanCsvFile } from "./_csv_scan.ts";
 import type { TableConfig } from "./config.ts";
@@ -14,11 +15,15 @@ import { resolveIn } from "./config.ts";
 import { InputError } from "./errors.ts";
 
 /**
- * A table as read: raw columns plus `__seq` (position over all files), `__file` (index into
- * `files`) and `__row` (record index within its file).
+ * A table ready to be read in parts: its columns, its row count, and `batches()`, frames of raw
+ * text with `__seq` (position over all files), `__file` (index into `files`) and `__row` (record
+ * index within its file). Big files are parsed a part at a time, so a table's raw text is never
+ * all in memory at once.
  */
 export interface RawTable {
-  frame: pl.DataFrame;
+  columns: string[];
+  rows: number;
+  batches(): Generator<pl.DataFrame>;
   files: string[];
   /** Display names of the files (relative to the config folder). */
   names: string[];
@@ -73,53 +78,29 @@ function allString(df: pl.DataFrame): pl.DataFrame {
   return df.select(...df.columns.map((c) => pl.col(c).cast(pl.Utf8)));
 }
 
-function readOne(
-  file: string,
+/** Rows per part when a big CSV file is parsed in parts. */
+export const BATCH_ROWS = 2_000_000;
+
+/** One file, opened: its columns, rows and parts (each a frame of raw text). */
+interface OpenFile {
+  columns: string[];
+  rows: number;
+  shape?: CsvShape;
+  parts(): Generator<pl.DataFrame>;
+}
+
+function parseCsv(
+  body: string | Uint8Array,
   name: string,
+  file: string,
   t: TableConfig,
-): { df: pl.DataFrame; shape?: CsvShape } {
-  if (t.format === "parquet") {
-    try {
-      return { df: allString(pl.readParquet(file)) };
-    } catch (e) {
-      throw new InputError(
-        `Cannot read ${name}: not a readable Parquet file (${(e as Error).message})`,
-        {
-          file: name,
-        },
-      );
-    }
-  }
-  let text: string | undefined;
-  let shape: CsvShape;
-  const delimiter = t.format === "whitespace" ? "," : t.delimiter;
-  if (t.format === "csv") {
-    // Large files are scanned in chunks and never held whole in memory; Polars reads them
-    // itself and reports bad UTF-8, which is then located for the message.
-    try {
-      shape = scanCsvFile(file, name, delimiter, t.quote);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new InputError(`Cannot read ${name}: no such file`, { file: name });
-      }
-      if (e instanceof InputError) throw e;
-      throw new InputError(`Cannot read ${name}: ${(e as Error).message}`, { file: name });
-    }
-  } else {
-    const bytes = readBytes(file, name);
-    checkUtf8(bytes, name);
-    if (t.format === "jsonl") return { df: readJsonLines(bytes, name) };
-    text = whitespaceToCsv(new TextDecoder().decode(bytes));
-    shape = scanCsv(new TextEncoder().encode(text), name, delimiter, t.quote);
-  }
-  if (shape.records === 0) {
-    throw new InputError(`Cannot read ${name}: the table is empty (a header and no rows)`, {
-      file: name,
-    });
-  }
-  let df: pl.DataFrame;
+  delimiter: string,
+) {
   try {
-    df = pl.readCSV(text ?? file, {
+    const source = typeof body === "string"
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return pl.readCSV(source as string, {
       sep: delimiter,
       quoteChar: t.quote,
       inferSchemaLength: 0,
@@ -131,16 +112,91 @@ function readOne(
       file: name,
     });
   }
-  if (df.height !== shape.records) {
-    throw new InputError(
-      `Cannot read ${name}: found ${shape.records} records but the CSV reader returned ${df.height}`,
-      { file: name },
-    );
-  }
-  // A stray byte-order mark sticks to the first header name.
+}
+
+/** A stray byte-order mark sticks to the first header name. */
+function stripBom(df: pl.DataFrame): pl.DataFrame {
   const first = df.columns[0];
-  if (first?.startsWith("\uFEFF")) df = df.rename({ [first]: first.slice(1) });
-  return { df, shape };
+  return first?.startsWith("\uFEFF") ? df.rename({ [first]: first.slice(1) }) : df;
+}
+
+function readRange(file: string, start: number, end: number): Uint8Array {
+  using f = Deno.openSync(file);
+  f.seekSync(start, Deno.SeekMode.Start);
+  const out = new Uint8Array(end - start);
+  let at = 0;
+  while (at < out.length) {
+    const n = f.readSync(out.subarray(at));
+    if (n === null) break;
+    at += n;
+  }
+  return out.subarray(0, at);
+}
+
+function openCsv(file: string, name: string, t: TableConfig, batchRows: number): OpenFile {
+  // The file is scanned in chunks and never held whole in memory; Polars then parses it a
+  // part at a time and reports bad UTF-8, which is then located for the message.
+  let shape: CsvShape;
+  try {
+    shape = scanCsvFile(file, name, t.delimiter, t.quote, batchRows);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new InputError(`Cannot read ${name}: no such file`, { file: name });
+    }
+    if (e instanceof InputError) throw e;
+    throw new InputError(`Cannot read ${name}: ${(e as Error).message}`, { file: name });
+  }
+  const size = Deno.statSync(file).size;
+  const header = readRange(file, 0, shape.headerEnd);
+  const columns = stripBom(parseCsv(header, name, file, t, t.delimiter)).columns;
+  const starts = [shape.headerEnd, ...shape.batchStarts, size];
+  return {
+    columns,
+    rows: shape.records,
+    shape,
+    *parts() {
+      if (starts.length === 2) {
+        yield stripBom(parseCsv(file, name, file, t, t.delimiter));
+        return;
+      }
+      for (let k = 0; k + 1 < starts.length; k++) {
+        const body = readRange(file, starts[k], starts[k + 1]);
+        const bytes = new Uint8Array(header.length + body.length);
+        bytes.set(header);
+        bytes.set(body, header.length);
+        const df = parseCsv(bytes, name, file, t, t.delimiter);
+        yield df.rename(Object.fromEntries(df.columns.map((c, j) => [c, columns[j]])));
+      }
+    },
+  };
+}
+
+function openOne(file: string, name: string, t: TableConfig, batchRows: number): OpenFile {
+  const whole = (df: pl.DataFrame, shape?: CsvShape): OpenFile => ({
+    columns: df.columns,
+    rows: df.height,
+    shape,
+    *parts() {
+      yield df;
+    },
+  });
+  if (t.format === "parquet") {
+    try {
+      return whole(allString(pl.readParquet(file)));
+    } catch (e) {
+      throw new InputError(
+        `Cannot read ${name}: not a readable Parquet file (${(e as Error).message})`,
+        { file: name },
+      );
+    }
+  }
+  if (t.format === "csv") return openCsv(file, name, t, batchRows);
+  const bytes = readBytes(file, name);
+  checkUtf8(bytes, name);
+  if (t.format === "jsonl") return whole(readJsonLines(bytes, name));
+  const text = whitespaceToCsv(new TextDecoder().decode(bytes));
+  const shape = scanCsv(new TextEncoder().encode(text), name, ",", t.quote);
+  return whole(stripBom(parseCsv(text, name, file, t, ",")), shape);
 }
 
 /**
@@ -178,36 +234,51 @@ function readJsonLines(bytes: Uint8Array, name: string): pl.DataFrame {
   return pl.DataFrame(rows, { schema });
 }
 
-/** Reads every file of a table (a glob may match several, concatenated in name order). */
-export function readTable(dir: string, t: TableConfig): RawTable {
+/** Opens every file of a table (a glob may match several, read in name order). */
+export function readTable(dir: string, t: TableConfig, batchRows = BATCH_ROWS): RawTable {
   const files = expandPath(dir, t.path);
   const names = files.map((f) => relative(dir, f) || f);
-  const frames: pl.DataFrame[] = [];
-  const shapes: (CsvShape | undefined)[] = [];
-  let header: string[] | undefined;
-  files.forEach((file, k) => {
-    const { df, shape } = readOne(file, names[k], t);
-    if (df.height === 0) {
-      throw new InputError(`Cannot read ${names[k]}: the table is empty`, { file: names[k] });
+  const opened = files.map((file, k) => openOne(file, names[k], t, batchRows));
+  opened.forEach((o, k) => {
+    if (o.rows === 0) {
+      throw new InputError(`Cannot read ${names[k]}: the table is empty (a header and no rows)`, {
+        file: names[k],
+      });
     }
-    if (header && header.join("\u0000") !== df.columns.join("\u0000")) {
+    if (o.columns.join("\u0000") !== opened[0].columns.join("\u0000")) {
       throw new InputError(
-        `Cannot read ${names[k]}: its columns differ from ${names[0]}'s (${df.columns.join(", ")})`,
+        `Cannot read ${names[k]}: its columns differ from ${names[0]}'s (${o.columns.join(", ")})`,
         { file: names[k] },
       );
     }
-    header = df.columns;
-    frames.push(
-      df.withRowIndex("__row").withColumns(pl.lit(k).cast(pl.Int32).alias("__file")),
-    );
-    shapes.push(shape);
   });
-  const frame = (frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" }))
-    .withRowIndex("__seq");
   return {
-    frame,
+    columns: opened[0].columns,
+    rows: opened.reduce((n, o) => n + o.rows, 0),
     files,
     names,
-    lineOf: (file, row) => shapes[file]?.lineOf(row) ?? row + 1,
+    lineOf: (file, row) => opened[file].shape?.lineOf(row) ?? row + 1,
+    *batches() {
+      let seq = 0;
+      for (const [k, o] of opened.entries()) {
+        let row = 0;
+        for (const part of o.parts()) {
+          const i = pl.col("__i").cast(pl.Int64);
+          yield part.withRowIndex("__i").withColumns(
+            i.add(seq).alias("__seq"),
+            i.add(row).alias("__row"),
+            pl.lit(k).cast(pl.Int32).alias("__file"),
+          ).drop("__i");
+          seq += part.height;
+          row += part.height;
+        }
+        if (row !== o.rows) {
+          throw new InputError(
+            `Cannot read ${names[k]}: found ${o.rows} records but the CSV reader returned ${row}`,
+            { file: names[k] },
+          );
+        }
+      }
+    },
   };
 }

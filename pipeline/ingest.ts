@@ -14,7 +14,7 @@ import { maskPii, type PiiCounts } from "./privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import type { StageResult, StageWarning, Tables } from "./types.ts";
-import { type RawTable, readTable } from "./_read_table.ts";
+import { BATCH_ROWS, type RawTable, readTable } from "./_read_table.ts";
 import {
   columnType,
   NON_NEGATIVE,
@@ -51,6 +51,8 @@ export interface IngestOutputs {
 export interface IngestOptions {
   /** Timestamps after the end of this day are "in the future". @default the config's maxDate, else today */
   maxDate?: string;
+  /** Rows of a CSV file parsed at a time, which bounds memory on big files. @default 2,000,000 */
+  batchRows?: number;
 }
 
 const QUARANTINE_SCHEMA = {
@@ -70,9 +72,13 @@ interface Checked {
 }
 
 /** Renames file columns to canonical names, drops dropped ones; missing columns are fatal. */
-function mapColumns(raw: RawTable, t: TableConfig, table: TableName): Map<string, string> {
-  const have = new Set(raw.frame.columns);
-  const file = raw.names[0];
+function mapColumns(
+  columns: string[],
+  file: string,
+  t: TableConfig,
+  table: TableName,
+): Map<string, string> {
+  const have = new Set(columns);
   const source = new Map<string, string>(); // canonical → file column
   for (const [canonical, col] of Object.entries(t.columns)) {
     if (!have.has(col)) {
@@ -94,7 +100,7 @@ function mapColumns(raw: RawTable, t: TableConfig, table: TableName): Map<string
     }
   }
   const mapped = new Set(source.values());
-  for (const c of raw.frame.columns) {
+  for (const c of columns) {
     if (!c.startsWith("__") && !mapped.has(c) && !t.drop.includes(c) && !source.has(c)) {
       source.set(c, c);
     }
@@ -169,22 +175,31 @@ function checkTable(
   table: TableName,
   t: TableConfig,
   maxDate: Date,
+  batchRows: number,
 ): Checked & {
   raw: RawTable;
   source: Map<string, string>;
   types: Map<string, string>;
   fileCols: string[];
 } {
-  const raw = readTable(loaded.dir, t);
+  const raw = readTable(loaded.dir, t, batchRows);
   // Ids the file lacks are made from row numbers: customers (or reviews) numbered 1, 2, 3…;
   // orders without an order id are one order per row.
   const seqId = (prefix: string) =>
     pl.concatString([pl.lit(prefix), pl.col("__seq").add(1).cast(pl.Utf8)], "");
-  if (t.rowId) raw.frame = raw.frame.withColumns(seqId("").alias("customer_id"));
-  if (table === "orders" && !t.columns.order_id && !raw.frame.columns.includes("order_id")) {
-    raw.frame = raw.frame.withColumns(seqId("row-").alias("order_id"));
+  const made: [string, pl.Expr][] = [];
+  if (t.rowId) made.push(["customer_id", seqId("")]);
+  if (table === "orders" && !t.columns.order_id && !raw.columns.includes("order_id")) {
+    made.push(["order_id", seqId("row-")]);
   }
-  const source = mapColumns(raw, t, table);
+  const withIds = (frame: pl.DataFrame) =>
+    made.length ? frame.withColumns(...made.map(([name, e]) => e.alias(name))) : frame;
+  const source = mapColumns(
+    [...raw.columns, ...made.map(([name]) => name)],
+    raw.names[0],
+    t,
+    table,
+  );
   const fileCols = [...new Set(source.values())];
   const required = REQUIRED[table].filter((c) => !(c in t.compute));
   for (const c of required) {
@@ -206,8 +221,10 @@ function checkTable(
     const marker = nulls.length === 1 ? e.eq(pl.lit(nulls[0])) : isIn(e, nulls);
     return nulls.length ? pl.when(marker).then(pl.lit(null)).otherwise(e) : e;
   };
-  const read = raw.frame.height;
-  const sample = raw.frame.head(10_000).select(...fileCols.map((c) => clean(c).alias(c)));
+  const batches = raw.batches();
+  const firstBatch = batches.next();
+  const first = withIds(firstBatch.value as pl.DataFrame);
+  const sample = first.head(10_000).select(...fileCols.map((c) => clean(c).alias(c)));
 
   const checks: [pl.Expr, string][] = [];
   const valueChecks: [pl.Expr, string][] = [];
@@ -238,9 +255,7 @@ function checkTable(
       valueChecks.push([pc.gtEq(end), tag("timestamp in the future")]);
     }
   }
-  // One projection to compact typed columns and presence flags; the raw text stays in the
-  // file's frame, read again only for the rows set aside.
-  let df = raw.frame.select("__seq", "__file", "__row", ...parsed);
+  const products: pl.Expr[] = [];
   for (const [name, { multiply }] of Object.entries(t.compute)) {
     for (const f of multiply) {
       if (!source.has(f)) {
@@ -251,8 +266,9 @@ function checkTable(
         );
       }
     }
-    const product = multiply.map((f) => pl.col(`__p_${f}`)).reduce((a, b) => a.mul(b));
-    df = df.withColumns(product.alias(`__p_${name}`));
+    products.push(
+      multiply.map((f) => pl.col(`__p_${f}`)).reduce((a, b) => a.mul(b)).alias(`__p_${name}`),
+    );
     types.set(name, "number");
     computed.push(name);
     const col = source.get(multiply[0])!;
@@ -283,21 +299,33 @@ function checkTable(
   }
   // Business rules (e.g. cancellations) name their reason before any value check does.
   const all = [...checks, ...valueChecks];
-  df = df.withColumns(reasonCode(all).alias("__code"));
-  const isBad = df.select(pl.col("__code").gt(0).alias("bad")).getColumn("bad");
-  const codes = df.getColumn("__code").filter(isBad).toArray() as number[];
-  const bad = raw.frame.filter(isBad).withColumn(
-    pl.Series("__reason", codes.map((k) => all[k - 1][1]), pl.Utf8),
-  );
-  const quarantine = quarantineRows(raw, bad, table, fileCols.map((c) => [c, c]));
-  // Only the typed columns go on: let the file's text go.
-  raw.frame = pl.DataFrame({});
-  const kept = df.lazy().filter(pl.col("__code").eq(0)).select(
-    "__seq",
-    "__file",
-    "__row",
-    ...[...source.keys(), ...computed].map((c) => pl.col(`__p_${c}`).alias(c)),
-  ).collectSync();
+  const keep = [...source.keys(), ...computed].map((c) => pl.col(`__p_${c}`).alias(c));
+  const parts: pl.DataFrame[] = [];
+  const quarantine: Record<string, unknown>[] = [];
+  let read = 0;
+  // A part at a time: one projection to compact typed columns, presence flags and the number
+  // of the first failed check; the raw text of a part is only read again for its bad rows.
+  for (let b = firstBatch, frame = first; !b.done;) {
+    read += frame.height;
+    let df = frame.select("__seq", "__file", "__row", ...parsed);
+    if (products.length) df = df.withColumns(...products);
+    df = df.withColumns(reasonCode(all).alias("__code"));
+    const isBad = df.select(pl.col("__code").gt(0).alias("bad")).getColumn("bad");
+    const codes = df.getColumn("__code").filter(isBad).toArray() as number[];
+    if (codes.length) {
+      const bad = frame.filter(isBad).withColumn(
+        pl.Series("__reason", codes.map((k) => all[k - 1][1]), pl.Utf8),
+      );
+      quarantine.push(...quarantineRows(raw, bad, table, fileCols.map((c) => [c, c])));
+    }
+    parts.push(
+      df.lazy().filter(pl.col("__code").eq(0)).select("__seq", "__file", "__row", ...keep)
+        .collectSync(),
+    );
+    b = batches.next();
+    if (!b.done) frame = withIds(b.value);
+  }
+  const kept = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
   for (const c of computed) source.set(c, c);
   return { frame: kept, quarantine, read, raw, source, types, fileCols };
 }
@@ -405,7 +433,7 @@ export function ingest(
   for (const name of names) {
     if (name === "customers" && customersConfig.derive) continue;
     const t = config.tables[name]!;
-    const c = checkTable(loaded, name, t, maxDate);
+    const c = checkTable(loaded, name, t, maxDate, options.batchRows ?? BATCH_ROWS);
     const key = t.key ?? (name === "customers" ? ["customer_id"] : undefined);
     if (t.dedupe) {
       c.frame = dropDuplicates(c, name, [...new Set(c.source.keys())], "duplicate row");

@@ -233,3 +233,17 @@ Deno.test("ingest() reads Parquet and JSON lines tables too", async () => {
   deepStrictEqual(outputs.tables.customers.getColumn("age").toArray(), [30, 40]);
   deepStrictEqual(outputs.tables.events!.getColumn("event_type").toArray(), ["view", "cart"]);
 });
+
+Deno.test("ingest() gives the same tables and quarantine when files are parsed in small parts", async () => {
+  const dir = await Deno.makeTempDir();
+  await generate({ customers: 300, seed: 8, out: dir, dirty: true });
+  const config = { name: "parts", maxDate: "2026-01-01", tables: SAMPLE_TABLES };
+  const whole = ingest(loaded(dir, config)).outputs;
+  const parts = ingest(loaded(dir, config), { batchRows: 997 }).outputs;
+  deepStrictEqual(parts.quarantine.toRecords(), whole.quarantine.toRecords());
+  deepStrictEqual(parts.summary, whole.summary);
+  for (const name of ["customers", "orders", "events", "social", "texts"] as const) {
+    ok(parts.tables[name]!.frameEqual(whole.tables[name]!), name);
+  }
+  ok(whole.tables.events!.height > 3 * 997, "the events file spans several parts");
+});
