@@ -36,7 +36,8 @@ export async function timed<T>(fn: () => T | Promise<T>): Promise<{ result: T; s
 /**
  * Runs a Python baseline script with /usr/bin/python3 and parses the JSON object it prints as
  * its last line of stdout. The script should report its own timings (so interpreter start-up is
- * not counted) and its peak RSS (resource.getrusage(RUSAGE_SELF).ru_maxrss, in KiB).
+ * not counted) and its peak RSS (`_peak.py`: VmHWM, not ru_maxrss, which Linux carries over
+ * exec from this large parent process).
  */
 export async function runPython(
   script: string,

@@ -8,8 +8,10 @@ median fit time over `repeats` fits (the forest once) and the test accuracy; pea
 """
 
 import json
-import resource
 import sys
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from _peak import peak_rss_mb  # noqa: E402
 import time
 import warnings
 
@@ -58,7 +60,7 @@ def main():
         if name == "logistic":
             result["iterations"] = int(np.max(model.n_iter_))
         out[name] = result
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     out["versions"] = f"scikit-learn {sklearn.__version__}, numpy {np.__version__}"
     print(json.dumps(out))
 

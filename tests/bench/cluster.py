@@ -6,11 +6,13 @@ Usage: cluster.py CASE ARGS... ; prints one JSON object as its last line of stdo
   dbscan     X.npy EPS MIN_SAMPLES REPEATS LABELS_OUT.i32
   silhouette X.npy LABELS.i32 REPEATS
 Only the fit (or score) is timed, not loading; the best of REPEATS runs is reported, with
-ru_maxrss (KiB) converted to MiB.
+VmHWM (see _peak.py), in MiB.
 """
 import json
-import resource
 import sys
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from _peak import peak_rss_mb  # noqa: E402
 import time
 
 import numpy as np
@@ -57,7 +59,7 @@ def main():
         res.update(seconds=s, silhouette=float(v))
     else:
         raise SystemExit(f"unknown case {case}")
-    res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(res))
 
 

@@ -8,6 +8,9 @@ so the benchmark can check that both sides computed the same numbers.
 
 import json
 import sys
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from _peak import peak_rss_mb  # noqa: E402
 import time
 
 import numpy as np
@@ -150,14 +153,6 @@ def features(cust, orders, events):
     return out
 
 
-def peak_rss_mb():
-    """VmHWM of this process. Not ru_maxrss: Linux carries that over exec from the parent, so a
-    child of a large Deno process would report the parent's peak."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main():
