@@ -13,6 +13,7 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import type { LoadedConfig } from "./config.ts";
 import { didYouMean } from "./errors.ts";
 import { peakRssMb, resetPeakRss } from "./_memory.ts";
+import { releaseMemory } from "./_memory_release.ts";
 import type { StageWarning } from "./types.ts";
 import {
   artifactExists,
@@ -237,7 +238,14 @@ export async function runPipeline(
     return values.get(name);
   };
 
-  for (const stage of stages) {
+  // An artifact is kept in memory only until the last stage that reads it has run.
+  const lastUse = new Map<string, number>();
+  stages.forEach((s, k) => [...s.inputs, ...(s.optional ?? [])].forEach((i) => lastUse.set(i, k)));
+  const forget = (k: number) => {
+    for (const name of [...values.keys()]) if ((lastUse.get(name) ?? -1) <= k) values.delete(name);
+  };
+
+  for (const [k, stage] of stages.entries()) {
     const applies = stage.applies?.(loaded) ?? true;
     const missingInput = stage.inputs.find((i) => !hashes.has(i));
     if (applies !== true || missingInput) {
@@ -279,7 +287,6 @@ export async function runPipeline(
       continue;
     }
     options.onStage?.({ stage: stage.name, status: "start" });
-    const measured = resetPeakRss();
     const t0 = performance.now();
     const inputs = Object.fromEntries([...stage.inputs, ...optional].map((i) => [i, input(i)]));
     const ctx: StageContext = {
@@ -289,6 +296,9 @@ export async function runPipeline(
       records: [...records],
       progress: (label) => options.progress?.(stage.name, label) ?? (() => {}),
     };
+    // Frames of the stages before are released first, so this stage's peak is its own.
+    await releaseMemory();
+    const measured = resetPeakRss();
     const result = await stage.run(inputs, ctx);
     for (const o of stage.outputs) {
       if (!(o.name in result.outputs)) {
@@ -312,6 +322,7 @@ export async function runPipeline(
     writeAtomic(stateFile(options.runDir, stage.name), JSON.stringify(record, null, 1));
     records.push(record);
     options.onStage?.({ stage: stage.name, status: "ran", seconds });
+    forget(k);
   }
   return { records, fileHashes };
 }

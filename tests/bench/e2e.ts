@@ -41,6 +41,7 @@ async function runChild(config: string, runDir: string): Promise<{ m: Manifest; 
       Deno.execPath(),
       "run",
       "-A",
+      "--v8-flags=--expose-gc",
       join(repo, "pipeline/cli.ts"),
       "run",
       "--config",
@@ -57,7 +58,10 @@ async function runChild(config: string, runDir: string): Promise<{ m: Manifest; 
   if (!out.success) throw new Error(`Pipeline run failed on ${config}:\n${stderr}`);
   const rssKb = Number(stderr.split("\n").at(-1));
   const m = JSON.parse(await Deno.readTextFile(join(runDir, "manifest.json"))) as Manifest;
-  return { m, rss: rssKb / 1024 };
+  // The runner resets the kernel's peak counter before each stage, and time(1) reads that same
+  // counter: the run's peak is the largest of the stages' peaks and what time saw last.
+  const stagePeaks = m.stages.map((s) => s.peakRssMb ?? 0);
+  return { m, rss: Math.max(rssKb / 1024, ...stagePeaks) };
 }
 
 /** Rows of the table: one per stage and size, plus the whole run per size. */
