@@ -12,6 +12,7 @@ import { maskPii } from "./privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import { type RawTable, readTable } from "./_read_table.ts";
+import { releaseMemory } from "./_memory_release.ts";
 import {
   columnType,
   NON_NEGATIVE,
@@ -19,6 +20,9 @@ import {
   REQUIRED,
   unparseableReason,
 } from "./_ingest_types.ts";
+
+/** A table after its values were checked, as the later checks take it. */
+export type CheckedTable = Awaited<ReturnType<typeof checkTable>>;
 
 export interface Checked {
   frame: pl.DataFrame;
@@ -125,18 +129,20 @@ function quarantineRows(
 }
 
 /** Reads, maps, parses and validates one table (duplicates and orphans come later). */
-export function checkTable(
+export async function checkTable(
   loaded: LoadedConfig,
   table: TableName,
   t: TableConfig,
   maxDate: Date,
   batchRows: number,
-): Checked & {
-  raw: RawTable;
-  source: Map<string, string>;
-  types: Map<string, string>;
-  fileCols: string[];
-} {
+): Promise<
+  Checked & {
+    raw: RawTable;
+    source: Map<string, string>;
+    types: Map<string, string>;
+    fileCols: string[];
+  }
+> {
   const raw = readTable(loaded.dir, t, batchRows);
   // Ids the file lacks are made from row numbers: customers (or reviews) numbered 1, 2, 3…;
   // orders without an order id are one order per row.
@@ -279,6 +285,8 @@ export function checkTable(
     );
     b = batches.next();
     if (!b.done) frame = withIds(b.value);
+    // The part just checked is unreachable now; let its native memory go (see the module).
+    await releaseMemory();
   }
   const kept = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
   for (const c of computed) source.set(c, c);
@@ -286,13 +294,13 @@ export function checkTable(
 }
 
 /** Record keys for rows set aside after parsing: the canonical columns, as parsed. */
-function parsedColumns(c: ReturnType<typeof checkTable>): [string, string][] {
+function parsedColumns(c: CheckedTable): [string, string][] {
   return [...c.source.keys()].map((k) => [k, k]);
 }
 
 /** Marks rows whose key repeats an earlier row's as quarantined; returns the rest. */
 export function dropDuplicates(
-  c: ReturnType<typeof checkTable>,
+  c: CheckedTable,
   table: string,
   keys: string[],
   reason: string,
@@ -315,7 +323,7 @@ export function dropDuplicates(
 }
 
 export function orphanCheck(
-  c: ReturnType<typeof checkTable>,
+  c: CheckedTable,
   table: string,
   ids: pl.Series,
 ): pl.DataFrame {

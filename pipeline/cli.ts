@@ -111,7 +111,7 @@ export function program(): Command {
     .action(async (o) => {
       const model: ScoringModel = JSON.parse(await Deno.readTextFile(o.model));
       const loaded = await loadConfig(o.config);
-      const { outputs: ingested } = ingest(loaded);
+      const { outputs: ingested } = await ingest(loaded);
       const { outputs, warnings } = await score(model, ingested.tables, {
         referenceDate: loaded.config.referenceDate,
         text: loaded.config.text,

@@ -15,7 +15,13 @@ import { didYouMean, InputError } from "./errors.ts";
 import type { StageResult, StageWarning, Tables } from "./types.ts";
 import { BATCH_ROWS } from "./_read_table.ts";
 import { TABLE_COLUMNS } from "./_ingest_types.ts";
-import { type Checked, checkTable, dropDuplicates, orphanCheck } from "./_ingest_table.ts";
+import {
+  type Checked,
+  type CheckedTable,
+  checkTable,
+  dropDuplicates,
+  orphanCheck,
+} from "./_ingest_table.ts";
 
 /** Per table: rows read, kept, quarantined, and quarantined rows counted by reason. */
 export interface TableSummary {
@@ -96,26 +102,26 @@ function summarize(c: Checked, files: string[], kept: number): TableSummary {
  * ```ts ignore
  * import { loadConfig } from "./config.ts";
  * import { ingest } from "./ingest.ts";
- * const { outputs } = ingest(await loadConfig("data/sample/config.json"));
+ * const { outputs } = await ingest(await loadConfig("data/sample/config.json"));
  * console.log(outputs.summary.orders);
  * ```
  */
-export function ingest(
+export async function ingest(
   loaded: LoadedConfig,
   options: IngestOptions = {},
-): StageResult<IngestOutputs> {
+): Promise<StageResult<IngestOutputs>> {
   const { config } = loaded;
   const maxDate = new Date(
     `${options.maxDate ?? config.maxDate ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`,
   );
   const warnings: StageWarning[] = [];
   const names = (Object.keys(TABLE_COLUMNS) as TableName[]).filter((n) => config.tables[n]);
-  const checked = new Map<TableName, ReturnType<typeof checkTable>>();
+  const checked = new Map<TableName, CheckedTable>();
   const customersConfig = config.tables.customers;
   for (const name of names) {
     if (name === "customers" && customersConfig.derive) continue;
     const t = config.tables[name]!;
-    const c = checkTable(loaded, name, t, maxDate, options.batchRows ?? BATCH_ROWS);
+    const c = await checkTable(loaded, name, t, maxDate, options.batchRows ?? BATCH_ROWS);
     const key = t.key ?? (name === "customers" ? ["customer_id"] : undefined);
     if (t.dedupe) {
       c.frame = dropDuplicates(c, name, [...new Set(c.source.keys())], "duplicate row");

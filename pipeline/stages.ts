@@ -44,8 +44,8 @@ const ingestStage: Stage = {
     Object.values(config.tables).flatMap((t) => t ? expandPath(dir, t.path) : []).map((p) =>
       resolveIn(dir, p)
     ),
-  run(_inputs, ctx) {
-    const { outputs, warnings } = ingest(ctx.loaded);
+  async run(_inputs, ctx) {
+    const { outputs, warnings } = await ingest(ctx.loaded);
     return {
       outputs: {
         tables: outputs.tables,

@@ -9,7 +9,7 @@ import { ingest, type IngestOutputs } from "../pipeline/ingest.ts";
 const dir = new URL("./datasets/", import.meta.url).pathname;
 
 async function load(name: string): Promise<IngestOutputs> {
-  return ingest(await loadConfig(`${dir}${name}.json`)).outputs;
+  return (await ingest(await loadConfig(`${dir}${name}.json`))).outputs;
 }
 
 Deno.test("customer-personality loads 2,240 customers, outcomes kept apart", async () => {

@@ -56,7 +56,7 @@ const EVENTS: Record<string, { n: number; events: number }> = {
 async function evaluateDataset(name: string) {
   const loaded = await loadConfig(`${dir}${name}.json`);
   const { config } = loaded;
-  const ingested = ingest(loaded).outputs;
+  const ingested = (await ingest(loaded)).outputs;
   const { features, meta } = buildFeatures(ingested.tables, {
     ...config.features,
     referenceDate: config.referenceDate,

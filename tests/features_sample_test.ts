@@ -10,7 +10,7 @@ import { ingest } from "../pipeline/ingest.ts";
 
 Deno.test("the sample's planted groups differ on the expected features", async () => {
   const loaded = await loadConfig(new URL("../data/sample/config.json", import.meta.url).pathname);
-  const { tables, attributes } = ingest(loaded).outputs;
+  const { tables, attributes } = (await ingest(loaded)).outputs;
   const { features } = buildFeatures(tables, {
     referenceDate: loaded.config.referenceDate,
     attributes,

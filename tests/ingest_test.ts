@@ -20,7 +20,7 @@ const SAMPLE_TABLES = {
 Deno.test("ingest() quarantines each planted defect with its reason, file and line", async () => {
   const dir = await Deno.makeTempDir();
   const { defects } = await generate({ customers: 300, seed: 5, out: dir, dirty: true });
-  const { outputs } = ingest(
+  const { outputs } = await ingest(
     loaded(dir, { name: "dirty", maxDate: "2026-01-01", tables: SAMPLE_TABLES }),
   );
   const q = outputs.quarantine.toRecords();
@@ -43,7 +43,7 @@ Deno.test("ingest() types canonical columns and keeps attributes apart from outc
     `${dir}/c.csv`,
     "ID;Since;Income;Plan;Churn\n1;01-02-2020;1000,5;gold;Yes\n2;15-03-2021;;basic; No \n",
   );
-  const { outputs } = ingest(loaded(dir, {
+  const { outputs } = await ingest(loaded(dir, {
     name: "wide",
     tables: {
       customers: {
@@ -77,7 +77,7 @@ Deno.test("ingest() applies business rules, computed columns and float-written i
       "A3,,2010-12-01 08:28:00,2,1.00\n" +
       "A1,17850.0,2010-12-01 08:26:00,6,2.55\n",
   );
-  const { outputs } = ingest(loaded(dir, {
+  const { outputs } = await ingest(loaded(dir, {
     name: "retail",
     tables: {
       customers: { path: "o.csv", derive: "orders" },
@@ -106,7 +106,7 @@ async function fatal(files: Record<string, string | Uint8Array>, tables: unknown
   }
   let error: InputError | undefined;
   try {
-    ingest(loaded(dir, { name: "bad", tables }));
+    await ingest(loaded(dir, { name: "bad", tables }));
   } catch (e) {
     error = e as InputError;
   }
@@ -223,7 +223,7 @@ Deno.test("ingest() reads Parquet and JSON lines tables too", async () => {
     '{"customer_id":"a","ts":"2025-01-01 10:00:00","event_type":"view"}\n' +
       '{"customer_id":"b","ts":"2025-01-02 10:00:00","event_type":"cart"}\n',
   );
-  const { outputs } = ingest(loaded(dir, {
+  const { outputs } = await ingest(loaded(dir, {
     name: "formats",
     tables: {
       customers: { path: "c.parquet", format: "parquet" },
@@ -238,8 +238,8 @@ Deno.test("ingest() gives the same tables and quarantine when files are parsed i
   const dir = await Deno.makeTempDir();
   await generate({ customers: 300, seed: 8, out: dir, dirty: true });
   const config = { name: "parts", maxDate: "2026-01-01", tables: SAMPLE_TABLES };
-  const whole = ingest(loaded(dir, config)).outputs;
-  const parts = ingest(loaded(dir, config), { batchRows: 997 }).outputs;
+  const whole = (await ingest(loaded(dir, config))).outputs;
+  const parts = (await ingest(loaded(dir, config), { batchRows: 997 })).outputs;
   deepStrictEqual(parts.quarantine.toRecords(), whole.quarantine.toRecords());
   deepStrictEqual(parts.summary, whole.summary);
   for (const name of ["customers", "orders", "events", "social", "texts"] as const) {

@@ -28,7 +28,7 @@ async function secondDataSet(): Promise<string> {
 Deno.test("score() reproduces the run's own assignments after a JSON round trip", async () => {
   const { dir, model } = await trained();
   const loaded = await loadConfig(SAMPLE);
-  const { outputs } = await score(model, ingest(loaded).outputs.tables, {
+  const { outputs } = await score(model, (await ingest(loaded)).outputs.tables, {
     referenceDate: loaded.config.referenceDate,
   });
   const run = pl.readCSV(join(dir, "scores.csv"), { inferSchemaLength: 0 });
@@ -45,7 +45,7 @@ Deno.test("score() assigns a second generated data set to the planted groups", a
   const { model } = await trained();
   const config = await secondDataSet();
   const loaded = await loadConfig(config);
-  const { outputs } = await score(model, ingest(loaded).outputs.tables, {
+  const { outputs } = await score(model, (await ingest(loaded)).outputs.tables, {
     referenceDate: loaded.config.referenceDate,
   });
   const truth = pl.readCSV(join(loaded.dir, "truth.csv"), { inferSchemaLength: 0 });
@@ -61,7 +61,7 @@ Deno.test("score() assigns a second generated data set to the planted groups", a
 Deno.test("score() refuses data whose columns do not match the model, naming them", async () => {
   const { model } = await trained();
   const loaded = await loadConfig(SAMPLE);
-  const tables = ingest(loaded).outputs.tables;
+  const tables = (await ingest(loaded)).outputs.tables;
   await rejects(
     score(model, { ...tables, social: undefined }),
     (e: Error) =>
