@@ -79,7 +79,7 @@ function allString(df: pl.DataFrame): pl.DataFrame {
 }
 
 /** Rows per part when a big CSV file is parsed in parts. */
-export const BATCH_ROWS = 2_000_000;
+export const BATCH_ROWS = 1_000_000;
 
 /** One file, opened: its columns, rows and parts (each a frame of raw text). */
 interface OpenFile {

@@ -50,7 +50,7 @@ export interface IngestOutputs {
 export interface IngestOptions {
   /** Timestamps after the end of this day are "in the future". @default the config's maxDate, else today */
   maxDate?: string;
-  /** Rows of a CSV file parsed at a time, which bounds memory on big files. @default 2,000,000 */
+  /** Rows of a CSV file parsed at a time, which bounds memory on big files. @default 1,000,000 */
   batchRows?: number;
 }
 
