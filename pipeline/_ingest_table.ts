@@ -12,7 +12,7 @@ import { maskPii } from "./privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import { type RawTable, readTable } from "./_read_table.ts";
-import { releaseMemory } from "./_memory_release.ts";
+import { releaseMemory } from "./_memory.ts";
 import {
   columnType,
   NON_NEGATIVE,

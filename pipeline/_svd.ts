@@ -7,6 +7,7 @@
  * @module
  */
 
+import { symmetricEigen } from "./_pca.ts";
 import { rng } from "./_random.ts";
 import type { SparseRows } from "./_tfidf.ts";
 import type { Matrix } from "./types.ts";
@@ -112,50 +113,15 @@ function orthonormalize(a: Float64Array, m: number, l: number): void {
   }
 }
 
-/** Eigen-decomposition of a symmetric l×l matrix by cyclic Jacobi; values descending. */
-function symmetricEigen(g: Float64Array, l: number): { values: number[]; vectors: Float64Array } {
-  const a = g.slice(), v = new Float64Array(l * l);
-  for (let i = 0; i < l; i++) v[i * l + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0, total = 0;
-    for (let i = 0; i < l; i++) {
-      for (let j = 0; j < l; j++) {
-        total += a[i * l + j] ** 2;
-        if (i !== j) off += a[i * l + j] ** 2;
-      }
-    }
-    if (off <= 1e-24 * total || off === 0) break;
-    for (let p = 0; p < l - 1; p++) {
-      for (let q = p + 1; q < l; q++) {
-        const apq = a[p * l + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * l + q] - a[p * l + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < l; k++) {
-          const akp = a[k * l + p], akq = a[k * l + q];
-          a[k * l + p] = c * akp - s * akq;
-          a[k * l + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < l; k++) {
-          const apk = a[p * l + k], aqk = a[q * l + k];
-          a[p * l + k] = c * apk - s * aqk;
-          a[q * l + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < l; k++) {
-          const vkp = v[k * l + p], vkq = v[k * l + q];
-          v[k * l + p] = c * vkp - s * vkq;
-          v[k * l + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = [...Array(l).keys()].sort((x, y) => a[y * l + y] - a[x * l + x] || x - y);
+/** Eigen-decomposition of a symmetric l×l matrix (the matrix stage's Jacobi); values descending. */
+function sortedEigen(g: Float64Array, l: number): { values: number[]; vectors: Float64Array } {
+  const { values: raw, vectors: v } = symmetricEigen(g, l);
+  const order = [...Array(l).keys()].sort((x, y) => raw[y] - raw[x] || x - y);
   const vectors = new Float64Array(l * l);
   order.forEach((src, dst) => {
     for (let k = 0; k < l; k++) vectors[k * l + dst] = v[k * l + src];
   });
-  return { values: order.map((i) => Math.max(0, a[i * l + i])), vectors };
+  return { values: order.map((i) => Math.max(0, raw[i])), vectors };
 }
 
 /** Column means of the input. */
@@ -213,7 +179,7 @@ export function fitPca(x: Input, options: PcaOptions): PcaModel {
         for (let b = 0; b < l; b++) g[a * l + b] += v * bt[j * l + b];
       }
     }
-    const { values, vectors } = symmetricEigen(g, l);
+    const { values, vectors } = sortedEigen(g, l);
     const top = values[0] ?? 0;
     for (let c = 0; c < Math.min(k, l); c++) {
       const s = Math.sqrt(values[c]);

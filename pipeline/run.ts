@@ -12,8 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { LoadedConfig } from "./config.ts";
 import { didYouMean } from "./errors.ts";
-import { peakRssMb, resetPeakRss } from "./_memory.ts";
-import { releaseMemory } from "./_memory_release.ts";
+import { peakRssMb, releaseMemory, resetPeakRss } from "./_memory.ts";
 import type { StageWarning } from "./types.ts";
 import {
   artifactExists,
