@@ -54,6 +54,13 @@ export interface ClassifyOptions extends Omit<FitOptions, "model"> {
   folds: number;
   /** Share of each class held out as the test split. */
   testFraction: number;
+  /**
+   * Most training rows the model comparison uses: above it, cross-validation and each model's
+   * test score run on a stratified sample of this many rows, and only the kept model is refit
+   * on the whole training split (a comparison on 200,000 rows ranks models as well as one on
+   * 800,000, at a quarter of the time). null compares on every row.
+   */
+  compareRows: number | null;
   /** Told after each fit: fits done, fits in all, and what was just fitted. */
   onProgress?: (done: number, total: number, label: string) => void;
   /** Clock for the train times, in milliseconds (tests pass a fake one). */
@@ -79,6 +86,7 @@ export const CLASSIFY_DEFAULTS: Readonly<ClassifyOptions & { model: ModelKind | 
   selectBy: "macroF1",
   folds: 5,
   testFraction: 0.2,
+  compareRows: 200_000,
   seed: 0,
   logistic: { C: 1, tol: 1e-4, maxIter: 100 },
   tree: { maxDepth: 8, minSamplesLeaf: 5, maxBins: 255 },
@@ -126,6 +134,7 @@ const STAGE_RULES: Rule[] = [
     "a number in (0, 1)",
     (v) => typeof v === "number" && v > 0 && v < 1,
   ],
+  ["", "compareRows", "null or an integer ≥ 100", (v) => v === null || isInt(v, 100)],
   ["", "selectBy", '"accuracy" or "macroF1"', (v) => v === "accuracy" || v === "macroF1"],
   ["", "model", 'null, "logistic", "tree" or "forest"', (v) => v === null || isKind(v)],
   [

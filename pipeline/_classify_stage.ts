@@ -38,8 +38,10 @@ export interface ComparisonRow {
   cvMacroF1Sd: number;
   testAccuracy: number;
   testMacroF1: number;
-  /** Seconds to fit on the whole training split. */
+  /** Seconds to fit on the `trainRows` rows the comparison used. */
   trainSeconds: number;
+  /** Training rows of the comparison: the whole split, or a sample of `compareRows`. */
+  trainRows: number;
   chosen: boolean;
 }
 
@@ -122,10 +124,11 @@ export function crossValidate(
  * The classify stage: drops noise rows (label -1) with a warning, holds out a stratified test
  * split, cross-validates each model in `models` on the training split, keeps the best by
  * `selectBy` (or the one named by `model`) fitted on the whole training split, and scores it
- * on the test split. Deterministic for a seed, apart from the measured train times.
+ * on the test split. Above `compareRows` training rows the comparison runs on a stratified
+ * sample and only the kept model sees every training row. Deterministic for a seed, apart from the measured train times.
  *
  * @param options @default models ["logistic", "tree", "forest"], model null, selectBy
- *   "macroF1", folds 5, testFraction 0.2, seed 0; model settings as for fitClassifier.
+ *   "macroF1", folds 5, testFraction 0.2, compareRows 200000, seed 0; model settings as for fitClassifier.
  * @example
  * ```ts
  * import { classifyStage } from "./classify.ts";
@@ -179,22 +182,31 @@ export function classifyStage(
     }
   }
   const kinds = o.model !== null && !o.models.includes(o.model) ? [...o.models, o.model] : o.models;
-  const total = kinds.length * (o.folds + 1);
+  const sample = o.compareRows !== null && yTrain.length > o.compareRows
+    ? stratifiedSplit(yTrain, 1 - o.compareRows / yTrain.length, o.seed + 1).train
+    : null;
+  const xCmp = sample ? takeRows(xTrain, sample) : xTrain;
+  const yCmp = sample ? takeLabels(yTrain, sample) : yTrain;
+  const total = kinds.length * (o.folds + 1) + (sample ? 1 : 0);
   let done = 0;
   const cv: CvResult[] = [], fitted: ClassifierModel[] = [], reports: ClassificationReport[] = [];
   const trainSeconds: number[] = [];
   let notConverged = 0;
   for (const kind of kinds) {
     const fit = fitOptionsFor(kind, o);
-    const r = crossValidate(xTrain, yTrain, {
+    const r = crossValidate(xCmp, yCmp, {
       fit,
       folds: o.folds,
       seed: o.seed,
       now,
       onFold: (f) => o.onProgress?.(++done, total, `${kind}: fold ${f} of ${o.folds}`),
     });
-    const [model, secs] = seconds(now, () => fitClassifier(xTrain, yTrain, fit));
-    o.onProgress?.(++done, total, `${kind}: fit on the training split`);
+    const [model, secs] = seconds(now, () => fitClassifier(xCmp, yCmp, fit));
+    o.onProgress?.(
+      ++done,
+      total,
+      `${kind}: fit on ${sample ? "the sample" : "the training split"}`,
+    );
     notConverged += r.notConverged + (model.kind === "logistic" && !model.converged ? 1 : 0);
     cv.push(r);
     fitted.push(model);
@@ -225,13 +237,20 @@ export function classifyStage(
     testAccuracy: reports[m].accuracy,
     testMacroF1: reports[m].macroF1,
     trainSeconds: trainSeconds[m],
+    trainRows: yCmp.length,
     chosen: m === best,
   }));
+  let model = fitted[best], test = reports[best];
+  if (sample) {
+    model = fitClassifier(xTrain, yTrain, fitOptionsFor(kinds[best], o));
+    o.onProgress?.(++done, total, `${kinds[best]}: refit on the whole training split`);
+    test = classificationReport(yTest, predict(model, xTest), classes);
+  }
   return {
     outputs: {
-      model: fitted[best],
+      model,
       cv,
-      test: reports[best],
+      test,
       comparison,
       split: {
         train: Array.from(split.train, (i) => kept[i]),

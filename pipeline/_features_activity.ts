@@ -42,10 +42,10 @@ export function eventsFamily(
   requireColumns("events", events, ["customer_id", "ts", "event_type"]);
   const hasCat = events.columns.includes("category");
   const lf = events.lazy().select(
-    pl.col("customer_id").cast(pl.Utf8),
+    pl.col("customer_id"),
     epochMs("ts", events.getColumn("ts").dtype).alias("__t"),
-    pl.col("event_type").cast(pl.Utf8),
-    ...(hasCat ? [pl.col("category").cast(pl.Utf8)] : []),
+    pl.col("event_type"),
+    ...(hasCat ? [pl.col("category")] : []),
   );
   const types = rankLevels(lf, "event_type", pl.len());
   const top = types.slice(0, s.topEventTypes);
@@ -117,9 +117,9 @@ export function eventsFamily(
       ...(byCat ? ["category"] : []),
     ).sort("__t");
     const bought = orders.lazy().select(
-      pl.col("customer_id").cast(pl.Utf8),
+      pl.col("customer_id"),
       epochMs("ts", orders.getColumn("ts").dtype).alias("__ot"),
-      ...(byCat ? [pl.col("category").cast(pl.Utf8)] : []),
+      ...(byCat ? [pl.col("category")] : []),
     ).sort("__ot");
     const by = byCat ? ["customer_id", "category"] : ["customer_id"];
     const abandoned = carts.joinAsof(bought, {
@@ -152,15 +152,19 @@ export function eventsFamily(
   return { frame, meta: m, zeroFill, internal: ["__first_events", "__views"], warnings: [] };
 }
 
-/** Distinct calendar months (UTC) in which a customer has any timestamped row. */
+/**
+ * Distinct calendar months (UTC) in which a customer has any timestamped row. One count over
+ * all rows: making (customer, month) pairs unique first hashes pairs, and took 3× the time and
+ * memory on a million customers' 64 M rows.
+ */
 export function activeMonths(tables: pl.DataFrame[]): pl.LazyDataFrame {
   const parts = tables.map((df) =>
     df.lazy().select(
-      pl.col("customer_id").cast(pl.Utf8),
+      pl.col("customer_id"),
       pl.col("ts").cast(pl.Datetime("ms")).dt.year().cast(pl.Int32).mul(12).add(
         pl.col("ts").cast(pl.Datetime("ms")).dt.month().cast(pl.Int32),
       ).alias("__month"),
-    ).unique()
+    )
   );
   const all = parts.length === 1 ? parts[0] : pl.concat(parts);
   return all.groupBy("customer_id").agg(
@@ -180,9 +184,9 @@ export function socialFamily(
   requireColumns("social", social, ["customer_id", "ts", "kind"]);
   const hasNew = social.columns.includes("new_product");
   const lf = social.lazy().select(
-    pl.col("customer_id").cast(pl.Utf8),
+    pl.col("customer_id"),
     epochMs("ts", social.getColumn("ts").dtype).alias("__t"),
-    pl.col("kind").cast(pl.Utf8),
+    pl.col("kind"),
     ...(hasNew ? [pl.col("new_product").cast(pl.Float64)] : []),
   );
   const kinds = rankLevels(lf, "kind", pl.len());

@@ -46,16 +46,16 @@ export function ordersFamily(orders: pl.DataFrame, s: OrdersSettings): FamilyRes
       .otherwise(pl.col("amount"))
     : pl.col("amount");
   const lines = orders.lazy().select(
-    pl.col("customer_id").cast(pl.Utf8),
+    pl.col("customer_id"),
     pl.col("order_id").cast(pl.Utf8),
     epochMs("ts", orders.getColumn("ts").dtype).alias("__t"),
     pl.col("amount").cast(pl.Float64),
     unit.cast(pl.Float64).alias("__unit"),
     ...(hasQty ? [pl.col("quantity").cast(pl.Float64).fillNull(1).alias("__items")] : []),
-    ...(hasCat ? [pl.col("category").cast(pl.Utf8)] : []),
+    ...(hasCat ? [pl.col("category")] : []),
     ...(hasDisc ? [pl.col("discount").cast(pl.Float64)] : []),
     ...(hasPromo ? [pl.col("promo").cast(pl.Bool)] : []),
-    ...(hasChannel ? [pl.col("channel").cast(pl.Utf8)] : []),
+    ...(hasChannel ? [pl.col("channel")] : []),
   );
 
   // Small eager look-ups: which categories and channels get their own column, and the median

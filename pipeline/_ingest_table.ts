@@ -313,6 +313,8 @@ export function dropDuplicates(
       pl.lit(null),
     ).cast(pl.Utf8).alias("__reason"),
   );
+  // Most tables have nothing to set aside: the table is then kept as it is, not copied.
+  if (df.getColumn("__reason").nullCount() === df.height) return c.frame;
   c.quarantine.push(
     ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
   );
@@ -328,6 +330,10 @@ export function orphanCheck(
   ids: pl.Series,
 ): pl.DataFrame {
   const known = isIn(pl.col("customer_id"), ids);
+  const unknown = c.frame.select(known.fillNull(false).not().sum().alias("n")).getColumn("n").get(
+    0,
+  );
+  if (Number(unknown) === 0) return c.frame;
   const df = c.frame.withColumns(
     pl.when(known).then(pl.lit(null)).otherwise(
       pl.lit(`unknown customer_id\u0000${c.source.get("customer_id")}`),

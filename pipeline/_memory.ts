@@ -38,4 +38,32 @@ export function peakRssMb(): number | undefined {
 export async function releaseMemory(): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   await new Promise((resolve) => setTimeout(resolve, 0));
+  trimHeap();
+}
+
+type Trim = (pad: number | bigint) => number;
+let trim: Trim | null | undefined;
+
+/**
+ * Hands freed heap pages back to the system. glibc keeps what Polars' threads free in per-thread
+ * arenas, so the resident size only ever grows: measured on 100,000 customers, dropping the
+ * ingested tables left 968 MB resident, and malloc_trim brought it to 208 MB. It is glibc's own
+ * function, reached through FFI; where there is no glibc or no FFI permission there is nothing
+ * to call, and memory is simply returned later (or never), as without it.
+ */
+export function trimHeap(): boolean {
+  if (trim === undefined) {
+    try {
+      if (Deno.build.os !== "linux") throw new Error("not glibc");
+      const libc = Deno.dlopen("libc.so.6", {
+        malloc_trim: { parameters: ["usize"], result: "i32" },
+      });
+      trim = libc.symbols.malloc_trim as Trim;
+    } catch {
+      trim = null;
+    }
+  }
+  if (!trim) return false;
+  trim(0);
+  return true;
 }

@@ -61,15 +61,18 @@ import type pl from "nodejs-polars";
  * required. Column types after ingest:
  * - customers: customer_id str (unique), signup_date date (optional), any attribute columns
  *   (numeric f64 or categorical str);
- * - orders (one row per order line; order_id may repeat): customer_id str, order_id str,
- *   ts datetime[ms], category str?, amount f64 (paid, after discount), quantity f64?,
- *   discount f64? (fraction of list price, 0..1), promo bool?, channel str?;
- * - events (browsing): customer_id str, ts datetime[ms], event_type str (view, search, cart,
- *   wishlist…), category str?;
- * - social: customer_id str, ts datetime[ms], kind str (like, share, comment, follow…),
+ * - orders (one row per order line; order_id may repeat): customer_id cat, order_id str,
+ *   ts datetime[ms], category cat?, amount f64 (paid, after discount), quantity f64?,
+ *   discount f64? (fraction of list price, 0..1), promo bool?, channel cat?;
+ * - events (browsing): customer_id cat, ts datetime[ms], event_type cat (view, search, cart,
+ *   wishlist…), category cat?;
+ * - social: customer_id cat, ts datetime[ms], kind cat (like, share, comment, follow…),
  *   target str?, new_product bool?;
- * - texts: customer_id str, ts datetime[ms]?, source str (review, post, support), text str,
- *   rating f64?, language str? ("en", "zh"…).
+ * - texts: customer_id cat, ts datetime[ms]?, source cat (review, post, support), text str,
+ *   rating f64?, language cat? ("en", "zh"…).
+ *
+ * "cat" is a Polars categorical: text to every reader (`toArray()` gives strings), stored as
+ * 4-byte codes because the activity tables repeat ids and levels over millions of rows.
  */
 export interface Tables {
   customers: pl.DataFrame;

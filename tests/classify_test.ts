@@ -316,6 +316,42 @@ Deno.test("classifyStage compares the models in one table and keeps the best, de
   ]);
 });
 
+Deno.test("above compareRows the models are compared on a sample and the kept one refit on all", () => {
+  // deno-fmt-ignore
+  const { matrix, labels } = makeClassification({
+    rows: 1000, informative: 3, redundant: 1, noise: 2, classes: 3, clustersPerClass: 1,
+    classSep: 1.5, flipY: 0, seed: 9,
+  });
+  const options = { models: ["logistic", "tree"] as ModelKind[], folds: 3, seed: 2 };
+  const progress: string[] = [];
+  const res = classifyStage(matrix, labels, {
+    ...options,
+    compareRows: 300,
+    onProgress: (done, total, label) => progress.push(`${done}/${total} ${label}`),
+  });
+  const o = res.outputs;
+  // A stratified sample rounds each class's share, so it may miss 300 by a row or two.
+  const sampled = o.comparison[0].trainRows;
+  assert.ok(Math.abs(sampled - 300) <= 3, `sample of ${sampled} rows`);
+  assert.equal(o.comparison[1].trainRows, sampled);
+  assert.equal(progress.at(-1), `9/9 ${o.model.kind}: refit on the whole training split`);
+  // The kept model is the one fitted on every training row, and scored as such.
+  const train = Array.from(o.split.train);
+  const whole = fitClassifier(
+    fromRows(
+      train.map((i) => Array.from(matrix.data.subarray(i * matrix.cols, (i + 1) * matrix.cols))),
+      matrix.columns,
+    ),
+    train.map((i) => labels[i]),
+    { model: o.model.kind, seed: 2 },
+  );
+  assert.deepEqual(o.model, whole);
+  const all = classifyStage(matrix, labels, { ...options, compareRows: null });
+  const n = all.outputs.split.train.length;
+  assert.deepEqual(all.outputs.comparison.map((r) => r.trainRows), [n, n]);
+  assert.throws(() => classifyStage(matrix, labels, { compareRows: 5 }), /compareRows/);
+});
+
 Deno.test("metrics match a confusion matrix worked by hand", () => {
   const truth = [0, 0, 0, 1, 1, 2, 2, 2, 2];
   const guess = [0, 1, 0, 1, 2, 2, 2, 0, 2];
