@@ -14,6 +14,7 @@ import { didYouMean, InputError } from "./errors.ts";
 import { type RawTable, readTable } from "./_read_table.ts";
 import { releaseMemory } from "./_memory.ts";
 import {
+  CATEGORICAL_COLUMNS,
   columnType,
   NON_NEGATIVE,
   parseExpr,
@@ -260,7 +261,12 @@ export async function checkTable(
   }
   // Business rules (e.g. cancellations) name their reason before any value check does.
   const all = [...checks, ...valueChecks];
-  const keep = [...source.keys(), ...computed].map((c) => pl.col(`__p_${c}`).alias(c));
+  const keep = [...source.keys(), ...computed].map((c) =>
+    table !== "customers" && CATEGORICAL_COLUMNS.has(c) &&
+      (types.get(c) === "string" || types.get(c) === "id")
+      ? pl.col(`__p_${c}`).cast(pl.Categorical).alias(c)
+      : pl.col(`__p_${c}`).alias(c)
+  );
   const parts: pl.DataFrame[] = [];
   const quarantine: Record<string, unknown>[] = [];
   let read = 0;

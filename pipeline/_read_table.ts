@@ -260,13 +260,17 @@ export function readTable(dir: string, t: TableConfig, batchRows = BATCH_ROWS): 
     lineOf: (file, row) => opened[file].shape?.lineOf(row) ?? row + 1,
     *batches() {
       let seq = 0;
+      // These numbers ride along with every row until the checks are done: 4 bytes each, not 8,
+      // whenever the table is small enough (370 MB less on 46 M events).
+      const total = opened.reduce((n, o) => n + o.rows, 0);
+      const int = total < 2 ** 32 ? pl.UInt32 : pl.Int64;
       for (const [k, o] of opened.entries()) {
         let row = 0;
         for (const part of o.parts()) {
           const i = pl.col("__i").cast(pl.Int64);
           yield part.withRowIndex("__i").withColumns(
-            i.add(seq).alias("__seq"),
-            i.add(row).alias("__row"),
+            i.add(seq).cast(int).alias("__seq"),
+            i.add(row).cast(int).alias("__row"),
             pl.lit(k).cast(pl.Int32).alias("__file"),
           ).drop("__i");
           seq += part.height;
