@@ -199,4 +199,3 @@ export const CATEGORICAL_COLUMNS = new Set([
   "source",
   "language",
 ]);
-
