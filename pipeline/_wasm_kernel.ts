@@ -205,12 +205,18 @@ export interface Arena {
   shared: boolean;
   /** Float64Array view of `doubles` values at a fresh aligned offset. */
   alloc(doubles: number): Float64Array;
+  /** True when blocks of `doubles` values fit in the memory; then hands it out from the start. */
+  reuse(doubles: number[]): boolean;
+}
+
+/** Bytes that blocks of `doubles` values take, each aligned to 16 bytes. */
+export function arenaBytes(doubles: number[]): number {
+  return doubles.reduce((a, v) => a + Math.ceil(v / 2) * 16, 0);
 }
 
 /** A memory big enough for blocks totalling `doubles` values (plus alignment slack). */
 export function arena(doubles: number[], shared: boolean): Arena {
-  const bytes = doubles.reduce((a, v) => a + Math.ceil(v / 2) * 16, 0);
-  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  const pages = Math.max(1, Math.ceil(arenaBytes(doubles) / 65536));
   const memory = new WebAssembly.Memory(
     shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
   );
@@ -222,6 +228,11 @@ export function arena(doubles: number[], shared: boolean): Arena {
       const view = new Float64Array(memory.buffer, next, n);
       next += Math.ceil(n / 2) * 16;
       return view;
+    },
+    reuse(doubles) {
+      if (arenaBytes(doubles) > memory.buffer.byteLength) return false;
+      next = 0;
+      return true;
     },
   };
 }
