@@ -134,6 +134,23 @@ Deno.test("kmeans() keeps the restart with the lowest inertia", () => {
   assert.deepEqual(again, many);
 });
 
+Deno.test("kmeans() fits on one array reuse its kernel memory without carrying anything over", () => {
+  const { matrix } = blobs({ rows: 3000, cols: 5, k: 4, seed: 8, spread: 3, sd: 1 });
+  const { rows: n, cols: d, data } = matrix;
+  const p = { nInit: 2, maxIter: 100, tol: 1e-6, seed: 1 };
+  // A fresh array per fit gets a fresh memory: the reference results.
+  const fresh = (k: number, x: Float64Array) => kmeans(x.slice(), n, d, { ...p, k });
+  const k3 = fresh(3, data), k7 = fresh(7, data), k40 = fresh(40, data);
+  // The same array for every k (as when k is chosen), then more centres than the room kept.
+  assert.deepEqual(kmeans(data, n, d, { ...p, k: 7 }), k7);
+  assert.deepEqual(kmeans(data, n, d, { ...p, k: 3 }), k3);
+  assert.deepEqual(kmeans(data, n, d, { ...p, k: 40 }), k40);
+  // Rows changed in place between fits are read again.
+  const shifted = data.map((v) => v * 2);
+  data.set(shifted);
+  assert.deepEqual(kmeans(data, n, d, { ...p, k: 3 }), fresh(3, shifted));
+});
+
 Deno.test("kmeans() gives the same bits with and without worker threads", () => {
   const { matrix } = blobs({ rows: 20000, cols: 6, k: 5, seed: 21, spread: 2, sd: 1 });
   const { rows: n, cols: d, data } = matrix;
