@@ -7,6 +7,7 @@ import pl from "nodejs-polars";
 import { loadConfig } from "../pipeline/config.ts";
 import { buildFeatures } from "../pipeline/features.ts";
 import { ingest } from "../pipeline/ingest.ts";
+import { ordersFamily } from "../pipeline/_features_orders.ts";
 
 Deno.test("the sample's planted groups differ on the expected features", async () => {
   const loaded = await loadConfig(new URL("../data/sample/config.json", import.meta.url).pathname);
@@ -48,4 +49,21 @@ Deno.test("the sample's planted groups differ on the expected features", async (
   highest("events_view", 5, 1.2);
   const conversion = col("browse_conversion");
   for (const o of others(5)) ok(conversion[5] < conversion[o], `conversion: 5 vs ${o}`);
+});
+
+Deno.test("one-line orders skip the per-order step and give the same bits", async () => {
+  const loaded = await loadConfig(new URL("../data/sample/config.json", import.meta.url).pathname);
+  const orders = (await ingest(loaded)).outputs.tables.orders!;
+  const s = { refMs: Date.parse("2026-01-01"), topCategories: 4, topChannels: 2 };
+  const run = (o: pl.DataFrame, oneLineOrders?: boolean) =>
+    ordersFamily(o, { ...s, oneLineOrders }).frame.sort("customer_id").collectSync();
+  // The sample has one line per order: the check finds it, and both ways agree to the bit.
+  const grouped = run(orders, false);
+  ok(run(orders, true).frameEqual(grouped, true));
+  ok(run(orders).frameEqual(grouped, true));
+  // A second line in some orders: the check sees it and groups.
+  const split = orders.head(200).withColumns(pl.col("amount").div(2));
+  const twoLines = pl.concat([orders, split]);
+  ok(run(twoLines).frameEqual(run(twoLines, false), true));
+  ok(!run(twoLines, true).frameEqual(run(twoLines, false), true));
 });
