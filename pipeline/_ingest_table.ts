@@ -12,9 +12,9 @@ import { maskPii } from "./privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "./config.ts";
 import { didYouMean, InputError } from "./errors.ts";
 import { type RawTable, readTable } from "./_read_table.ts";
+import { CATEGORICAL_COLUMNS } from "./types.ts";
 import { releaseMemory } from "./_memory.ts";
 import {
-  CATEGORICAL_COLUMNS,
   columnType,
   NON_NEGATIVE,
   parseExpr,

@@ -33,7 +33,13 @@
  */
 
 import pl from "nodejs-polars";
-import type { FeatureMeta, StageResult, StageWarning, Tables } from "./types.ts";
+import {
+  CATEGORICAL_COLUMNS,
+  type FeatureMeta,
+  type StageResult,
+  type StageWarning,
+  type Tables,
+} from "./types.ts";
 import {
   asCategories,
   DAY_MS,
@@ -102,13 +108,6 @@ export interface FeaturesOutput {
   referenceDate?: string;
 }
 
-/** Columns the families group or compare by, besides customer_id (see asCategories). */
-const LEVEL_COLUMNS: Partial<Record<keyof Tables, string[]>> = {
-  orders: ["category", "channel"],
-  events: ["event_type", "category"],
-  social: ["kind"],
-};
-
 const GROUP_ORDER = ["purchase", "preference", "price", "browsing", "social", "attribute", "text"];
 
 /**
@@ -164,9 +163,9 @@ export function buildFeatures(
     }
   }
 
-  for (const [name, levels] of Object.entries(LEVEL_COLUMNS)) {
-    const df = t[name as keyof Tables];
-    if (df) t[name as keyof Tables] = asCategories(df, ["customer_id", ...levels]);
+  // Frames from ingest already hold these as categoricals; others (a notebook's) are cast here.
+  for (const name of ["orders", "events", "social"] as const) {
+    if (t[name]) t[name] = asCategories(t[name]!, [...CATEGORICAL_COLUMNS]);
   }
 
   const families: FamilyResult[] = [];

@@ -6,20 +6,12 @@ import { deepStrictEqual, ok } from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { runJob } from "../pipeline/job.ts";
+import { exists } from "./bench/_bench.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
 const CLI = new URL("../pipeline/cli.ts", import.meta.url).pathname;
 
 const sha = (file: string) => createHash("sha256").update(Deno.readFileSync(file)).digest("hex");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("a run killed mid-stage resumes where it stopped and gives the same result", async () => {
   const dir = await Deno.makeTempDir();

@@ -15,19 +15,10 @@
 import pl from "nodejs-polars";
 import { parseArgs } from "node:util";
 import { buildFeatures } from "../../pipeline/features.ts";
-import { type BenchRow, formatTable, peakRssMb, runPython, timed } from "./_bench.ts";
+import { type BenchRow, exists, formatTable, peakRssMb, runPython, timed } from "./_bench.ts";
 import { generate } from "../../data/generate.ts";
 
 const TS_FORMAT = "%Y-%m-%d %H:%M:%S";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A generated data set of `customers` customers, made once per size and kept in /tmp. */
 async function dataDir(customers: number): Promise<string> {
