@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Rng } from "../pipeline/_random.ts";
+import type { Rng } from "../pipeline/math/random.ts";
 
 const encoder = new TextEncoder();
 const FLUSH_AT = 1 << 20;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Rng } from "../pipeline/_random.ts";
+import type { Rng } from "../pipeline/math/random.ts";
 
 type Lang = "en" | "zh";
 type Sentiment = 0 | 1 | 2; // positive, neutral, negative

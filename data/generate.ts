@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type Rng, rng } from "../pipeline/_random.ts";
+import { type Rng, rng } from "../pipeline/math/random.ts";
 import {
   BASE_PRICE,
   CATEGORIES,

@@ -16,6 +16,16 @@ export interface Matrix {
   columns?: string[];
 }
 
+/** Rows of a sparse matrix in compressed-row form. */
+export interface SparseRows {
+  rows: number;
+  cols: number;
+  /** Row `i` holds entries `indptr[i]..indptr[i+1]` of indices/values. */
+  indptr: Uint32Array;
+  indices: Uint32Array;
+  values: Float64Array;
+}
+
 /** A warning a stage returns as data, so it reaches the manifest and the report. */
 export interface StageWarning {
   stage: string;

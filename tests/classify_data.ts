@@ -7,7 +7,7 @@
  * @module
  */
 
-import { permutation, rng } from "../pipeline/_random.ts";
+import { permutation, rng } from "../pipeline/math/random.ts";
 import type { Matrix } from "../pipeline/types.ts";
 
 /** Shape of the generated problem. */

@@ -10,9 +10,9 @@ import {
   predictProba,
   stratifiedKFold,
   stratifiedSplit,
-} from "../pipeline/classify.ts";
-import { lbfgs } from "../pipeline/_logreg_lbfgs.ts";
-import { rng } from "../pipeline/_random.ts";
+} from "../pipeline/classify/mod.ts";
+import { lbfgs } from "../pipeline/classify/_logreg_lbfgs.ts";
+import { rng } from "../pipeline/math/random.ts";
 import { fromRows, type Matrix } from "../pipeline/types.ts";
 import { makeClassification } from "./classify_data.ts";
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { dbscan, suggestEps } from "../pipeline/_dbscan.ts";
-import { buildKdTree, knnQuery, queryScratch, radiusQuery } from "../pipeline/_kdtree.ts";
-import { kmeans, kmeansPlusPlus, meanVariance } from "../pipeline/_kmeans.ts";
-import { miniBatchKMeans } from "../pipeline/_kmeans_minibatch.ts";
-import { rng } from "../pipeline/_random.ts";
-import { arena, kernelOn, near2On } from "../pipeline/_wasm_kernel.ts";
-import { adjustedRandIndex } from "../pipeline/cluster.ts";
+import { dbscan, suggestEps } from "../pipeline/cluster/_dbscan.ts";
+import { buildKdTree, knnQuery, queryScratch, radiusQuery } from "../pipeline/cluster/_kdtree.ts";
+import { kmeans, kmeansPlusPlus, meanVariance } from "../pipeline/cluster/_kmeans.ts";
+import { miniBatchKMeans } from "../pipeline/cluster/_kmeans_minibatch.ts";
+import { rng } from "../pipeline/math/random.ts";
+import { arena, kernelOn, near2On } from "../pipeline/cluster/_wasm_kernel.ts";
+import { adjustedRandIndex } from "../pipeline/cluster/cluster.ts";
 import { blobs, uniform } from "./cluster_data.ts";
 
 function sq(x: Float64Array, i: number, y: Float64Array, j: number, d: number): number {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { rng } from "../pipeline/_random.ts";
+import { rng } from "../pipeline/math/random.ts";
 import type { Matrix } from "../pipeline/types.ts";
 
 /** Gaussian blobs: centres uniform in [-spread, spread]^d, row i drawn from blob i mod k. */

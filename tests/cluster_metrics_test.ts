@@ -5,7 +5,7 @@ import {
   daviesBouldin,
   normalizedMutualInfo,
   silhouetteSamples,
-} from "../pipeline/cluster.ts";
+} from "../pipeline/cluster/cluster.ts";
 
 const close = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);

@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { type KScore, pickK } from "../pipeline/_cluster_select.ts";
+import { type KScore, pickK } from "../pipeline/cluster/_select.ts";
 
 const row = (k: number, silhouette: number, smallestShare: number): KScore => ({
   k,

@@ -5,7 +5,7 @@ import {
   clusterStage,
   fitCluster,
   renumberBySize,
-} from "../pipeline/cluster.ts";
+} from "../pipeline/cluster/cluster.ts";
 import { fromRows, type Matrix } from "../pipeline/types.ts";
 import { blobs, uniform } from "./cluster_data.ts";
 

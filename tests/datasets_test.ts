@@ -4,7 +4,7 @@
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { loadConfig } from "../pipeline/config.ts";
-import { ingest, type IngestOutputs } from "../pipeline/ingest.ts";
+import { ingest, type IngestOutputs } from "../pipeline/ingest/ingest.ts";
 
 const dir = new URL("./datasets/", import.meta.url).pathname;
 

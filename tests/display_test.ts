@@ -9,8 +9,8 @@ import {
   JUPYTER_DISPLAY,
   markdown,
   table,
-} from "../pipeline/display.ts";
-import { segmentSizesChart } from "../pipeline/plots.ts";
+} from "../pipeline/notebook/display.ts";
+import { segmentSizesChart } from "../pipeline/charts/charts.ts";
 
 /** What the Deno kernel calls: the method under Symbol.for("Jupyter.display"). */
 function bundle(value: unknown): Record<string, string> {

@@ -7,11 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../pipeline/config.ts";
-import { ingest } from "../pipeline/ingest.ts";
-import { buildFeatures } from "../pipeline/features.ts";
-import { buildMatrix, type MatrixOptions } from "../pipeline/matrix.ts";
-import { type ClusterOptions, clusterStage } from "../pipeline/cluster.ts";
-import { type EvaluateOptions, type EvaluateOutputs, evaluateStage } from "../pipeline/evaluate.ts";
+import { ingest } from "../pipeline/ingest/ingest.ts";
+import { buildFeatures } from "../pipeline/features/features.ts";
+import { buildMatrix, type MatrixOptions } from "../pipeline/matrix/matrix.ts";
+import { type ClusterOptions, clusterStage } from "../pipeline/cluster/cluster.ts";
+import {
+  type EvaluateOptions,
+  type EvaluateOutputs,
+  evaluateStage,
+} from "../pipeline/evaluate/evaluate.ts";
 
 const dir = new URL("./datasets/", import.meta.url).pathname;
 

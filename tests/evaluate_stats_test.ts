@@ -11,7 +11,7 @@ import {
   normalQuantile,
   quantileSorted,
   wilson,
-} from "../pipeline/_evaluate_stats.ts";
+} from "../pipeline/evaluate/_stats.ts";
 import {
   applyRfm,
   fitRfm,
@@ -19,7 +19,7 @@ import {
   RFM_SEGMENTS,
   rfmSegmentOrder,
   scoreBand,
-} from "../pipeline/_rfm.ts";
+} from "../pipeline/evaluate/_rfm.ts";
 
 const close = (actual: number | null, expected: number, tol: number, what = "") =>
   assert.ok(

@@ -9,9 +9,9 @@ import {
   evaluateStage,
   normalQuantile,
   wilson,
-} from "../pipeline/evaluate.ts";
-import { outcomeRateChart } from "../pipeline/plots.ts";
-import { rng } from "../pipeline/_random.ts";
+} from "../pipeline/evaluate/evaluate.ts";
+import { outcomeRateChart } from "../pipeline/charts/charts.ts";
+import { rng } from "../pipeline/math/random.ts";
 import type { FeatureMeta } from "../pipeline/types.ts";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `c${i + 1}`);

@@ -5,9 +5,9 @@
 import { ok } from "node:assert/strict";
 import pl from "nodejs-polars";
 import { loadConfig } from "../pipeline/config.ts";
-import { buildFeatures } from "../pipeline/features.ts";
-import { ingest } from "../pipeline/ingest.ts";
-import { ordersFamily } from "../pipeline/_features_orders.ts";
+import { buildFeatures } from "../pipeline/features/features.ts";
+import { ingest } from "../pipeline/ingest/ingest.ts";
+import { ordersFamily } from "../pipeline/features/_orders.ts";
 
 Deno.test("the sample's planted groups differ on the expected features", async () => {
   const loaded = await loadConfig(new URL("../data/sample/config.json", import.meta.url).pathname);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { buildFeatures } from "../pipeline/features.ts";
+import { buildFeatures } from "../pipeline/features/features.ts";
 import type { Tables } from "../pipeline/types.ts";
 
 // Four customers: "a" orders three times, "b" once, "c" never and has no events, "d" only browses

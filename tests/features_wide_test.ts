@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { buildFeatures } from "../pipeline/features.ts";
-import { buildMatrix } from "../pipeline/matrix.ts";
+import { buildFeatures } from "../pipeline/features/features.ts";
+import { buildMatrix } from "../pipeline/matrix/matrix.ts";
 
 const FILE = new URL(
   "../../shared/datasets/customer-personality/marketing_campaign.csv",

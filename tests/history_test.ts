@@ -15,16 +15,16 @@ import {
   listRuns,
   recordRun,
   transitionRows,
-} from "../pipeline/history.ts";
-import { type Manifest, runJob } from "../pipeline/job.ts";
-import type { StageRecord } from "../pipeline/run.ts";
+} from "../pipeline/history/history.ts";
+import { type Manifest, runJob } from "../pipeline/runner/job.ts";
+import type { StageRecord } from "../pipeline/runner/run.ts";
 import {
   jsonDiff,
   matchSegments,
   maxWeightMatching,
   transitionTable,
-} from "../pipeline/_history_compare.ts";
-import { rng } from "../pipeline/_random.ts";
+} from "../pipeline/history/_compare.ts";
+import { rng } from "../pipeline/math/random.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
 

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { fitClassifier, predict } from "../pipeline/classify.ts";
+import { fitClassifier, predict } from "../pipeline/classify/mod.ts";
 import {
   coefficientTable,
   importanceStage,
   impurityImportance,
   permutationImportance,
   segmentDrivers,
-} from "../pipeline/importance.ts";
-import { permutation, rng } from "../pipeline/_random.ts";
+} from "../pipeline/importance/importance.ts";
+import { permutation, rng } from "../pipeline/math/random.ts";
 import { fromRows, type Matrix } from "../pipeline/types.ts";
 
 /** x1 decides the class (x1 > 0), x2 is pure noise. */

@@ -3,7 +3,7 @@ import pl from "nodejs-polars";
 import { generate } from "../data/generate.ts";
 import { type LoadedConfig, parseConfig } from "../pipeline/config.ts";
 import { InputError } from "../pipeline/errors.ts";
-import { ingest } from "../pipeline/ingest.ts";
+import { ingest } from "../pipeline/ingest/ingest.ts";
 
 function loaded(dir: string, value: unknown): LoadedConfig {
   return { config: parseConfig(value, "test.json"), dir, path: `${dir}/config.json`, text: "" };
@@ -200,7 +200,7 @@ Deno.test("deno task run on a malformed CSV exits 2 naming file, line and column
     args: [
       "run",
       "-A",
-      "pipeline/cli.ts",
+      "pipeline/cli/main.ts",
       "run",
       "--config",
       "tests/fixtures/malformed/config.json",

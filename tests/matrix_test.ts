@@ -6,9 +6,10 @@ import {
   fitMatrix,
   type MatrixModel,
   rawMatrix,
-} from "../pipeline/matrix.ts";
-import { fitPca, symmetricEigen } from "../pipeline/_pca.ts";
-import { rng } from "../pipeline/_random.ts";
+} from "../pipeline/matrix/matrix.ts";
+import { fitPca } from "../pipeline/math/pca.ts";
+import { symmetricEigen } from "../pipeline/math/_eigen.ts";
+import { rng } from "../pipeline/math/random.ts";
 import type { FeatureGroup, FeatureMeta, Matrix } from "../pipeline/types.ts";
 
 const num = (name: string, group: FeatureGroup = "purchase", heavyTailed = false): FeatureMeta => ({
@@ -120,6 +121,26 @@ Deno.test("fitMatrix() multiplies the columns of a weighted group", () => {
   assertClose(col(m, "y"), [-0.5, 0.5], "y");
 });
 
+Deno.test("fitMatrix() segments on behaviour when there is behaviour, on attributes otherwise", () => {
+  const f = pl.DataFrame({ customer_id: ["a", "b"], x: [1, 2], age: [30, 40], k: ["u", "v"] });
+  const behaviour = [num("x"), num("age", "attribute"), cat("k")];
+  assert.deepEqual(fitMatrix(f, behaviour).columns, ["x"], "attributes describe, not define");
+  const attributes = [num("age", "attribute"), cat("k")];
+  assert.deepEqual(fitMatrix(f, attributes).columns, ["age", "k=u", "k=v"]);
+  // Any choice of the user's wins over the rule.
+  assert.deepEqual(fitMatrix(f, behaviour, { excludeGroups: [] }).columns, [
+    "x",
+    "age",
+    "k=u",
+    "k=v",
+  ]);
+  assert.deepEqual(fitMatrix(f, behaviour, { groups: ["attribute"] }).columns, [
+    "age",
+    "k=u",
+    "k=v",
+  ]);
+});
+
 Deno.test("fitMatrix() drops constant and empty columns with a warning", () => {
   const f = pl.DataFrame({
     customer_id: ["a", "b", "c"],
@@ -128,7 +149,7 @@ Deno.test("fitMatrix() drops constant and empty columns with a warning", () => {
     e: [null, null, null],
     k: ["u", "u", "u"],
   }).withColumns(pl.col("e").cast(pl.Float64));
-  const model = fitMatrix(f, [num("x"), num("c"), num("e"), cat("k")]);
+  const model = fitMatrix(f, [num("x"), num("c"), num("e"), cat("k")], { excludeGroups: [] });
   assert.deepEqual(model.columns, ["x"]);
   assert.deepEqual(model.warnings.map((w) => w.message), [
     "Column 'c' is constant; dropped",

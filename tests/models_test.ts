@@ -6,7 +6,7 @@ import {
   MODELS_GUIDE,
   pullModels,
   resolveModelsConfig,
-} from "../pipeline/models.ts";
+} from "../pipeline/text/models.ts";
 
 const TINY = decodeURIComponent(new URL("./fixtures/tiny-models/", import.meta.url).pathname);
 const tinyConfig = (extra = {}) =>

@@ -8,14 +8,14 @@ import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/s
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import { InputError } from "../pipeline/errors.ts";
-import { envName, loadRun, params, rerunStage, stageRows } from "../pipeline/notebook.ts";
+import { envName, loadRun, params, rerunStage, stageRows } from "../pipeline/notebook/notebook.ts";
 import {
   listNotebooks,
   NotebookError,
   type NotebookResult,
   runNotebooks,
   scanNotebook,
-} from "../pipeline/notebooks.ts";
+} from "../pipeline/notebook/notebooks.ts";
 
 Deno.test("envName() turns parameter names into PERSONAE_ variables", () => {
   deepStrictEqual(

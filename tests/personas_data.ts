@@ -3,8 +3,8 @@
  * rounded from a run on data/sample), with the feature metadata the features stage writes.
  */
 
-import type { DriverRow } from "../pipeline/importance.ts";
-import type { PersonaTextRow } from "../pipeline/personas.ts";
+import type { DriverRow } from "../pipeline/importance/importance.ts";
+import type { PersonaTextRow } from "../pipeline/personas/personas.ts";
 import type { FeatureMeta } from "../pipeline/types.ts";
 
 type Group = FeatureMeta["group"];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildPersonas } from "../pipeline/personas.ts";
+import { buildPersonas } from "../pipeline/personas/personas.ts";
 import { drivers, META, SIZES } from "./personas_data.ts";
 
 /** Built by tests/personas_tiny_generator.py: greedy decoding always writes this sentence. */

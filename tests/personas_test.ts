@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildPersonas, type Persona, personasMarkdown } from "../pipeline/personas.ts";
+import { buildPersonas, type Persona, personasMarkdown } from "../pipeline/personas/personas.ts";
 import { customers, drivers, META, PLANTED, SIZES, texts } from "./personas_data.ts";
 
 const inputs = () => ({ drivers: drivers(), meta: META, sizes: SIZES });

@@ -6,9 +6,9 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { adjustedRandIndex } from "../pipeline/cluster.ts";
+import { adjustedRandIndex } from "../pipeline/cluster/cluster.ts";
 import { loadConfig } from "../pipeline/config.ts";
-import { runJob } from "../pipeline/job.ts";
+import { runJob } from "../pipeline/runner/job.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
 const TRUTH = new URL("../data/sample/truth.csv", import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { ok } from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { generate } from "../data/generate.ts";
-import { runJob } from "../pipeline/job.ts";
+import { runJob } from "../pipeline/runner/job.ts";
 
 function filesUnder(dir: string): string[] {
   return [...Deno.readDirSync(dir)].flatMap((e) =>

@@ -5,7 +5,7 @@
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { join } from "node:path";
-import { runJob } from "../pipeline/job.ts";
+import { runJob } from "../pipeline/runner/job.ts";
 
 const dir = new URL("./datasets/", import.meta.url).pathname;
 const configs = [...Deno.readDirSync(dir)].map((e) => e.name.replace(/\.json$/, "")).sort();

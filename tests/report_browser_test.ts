@@ -8,15 +8,15 @@
  */
 
 import assert from "node:assert/strict";
-import { buildReport } from "../pipeline/report.ts";
+import { buildReport } from "../pipeline/report/report.ts";
 import {
   confusionChart,
   importanceChart,
   kSelectionChart,
   segmentMapChart,
   segmentSizesChart,
-} from "../pipeline/plots.ts";
-import { rng } from "../pipeline/_random.ts";
+} from "../pipeline/charts/charts.ts";
+import { rng } from "../pipeline/math/random.ts";
 import { reportInputs } from "./report_data.ts";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]

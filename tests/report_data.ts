@@ -4,8 +4,8 @@
  * model fallback among its warnings, and the classifier comparison table.
  */
 
-import { buildPersonas } from "../pipeline/personas.ts";
-import type { ReportInputs } from "../pipeline/report.ts";
+import { buildPersonas } from "../pipeline/personas/personas.ts";
+import type { ReportInputs } from "../pipeline/report/report.ts";
 import { customers, drivers, META, SIZES, texts } from "./personas_data.ts";
 
 /** A tiny chart in the shape plots.ts writes (namespace, title, an id and a reference to it). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { buildReport, escapeHtml } from "../pipeline/report.ts";
-import { embedSvg, tableHtml } from "../pipeline/_report_html.ts";
+import { buildReport, escapeHtml } from "../pipeline/report/report.ts";
+import { embedSvg, tableHtml } from "../pipeline/report/_html.ts";
 import { reportInputs, tinySvg } from "./report_data.ts";
 
 const SNAPSHOT = new URL("./snapshots/report.html", import.meta.url);

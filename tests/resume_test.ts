@@ -5,11 +5,11 @@
 import { deepStrictEqual, ok } from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { runJob } from "../pipeline/job.ts";
+import { runJob } from "../pipeline/runner/job.ts";
 import { exists } from "./bench/_bench.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
-const CLI = new URL("../pipeline/cli.ts", import.meta.url).pathname;
+const CLI = new URL("../pipeline/cli/main.ts", import.meta.url).pathname;
 
 const sha = (file: string) => createHash("sha256").update(Deno.readFileSync(file)).digest("hex");
 

@@ -2,12 +2,12 @@ import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { generate } from "../data/generate.ts";
-import { adjustedRandIndex } from "../pipeline/cluster.ts";
+import { adjustedRandIndex } from "../pipeline/cluster/cluster.ts";
 import { loadConfig } from "../pipeline/config.ts";
 import { InputError } from "../pipeline/errors.ts";
-import { ingest } from "../pipeline/ingest.ts";
-import { runJob } from "../pipeline/job.ts";
-import { score, type ScoringModel } from "../pipeline/score.ts";
+import { ingest } from "../pipeline/ingest/ingest.ts";
+import { runJob } from "../pipeline/runner/job.ts";
+import { score, type ScoringModel } from "../pipeline/score/score.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
 

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
-import { groupEntities, parseTag } from "../pipeline/_text_entities.ts";
-import type { TokenPrediction } from "../pipeline/_text_entities.ts";
-import { fitTfidf, rowEntries, topTerms, transformTfidf } from "../pipeline/_tfidf.ts";
-import { applyPca, fitPca } from "../pipeline/_svd.ts";
-import { openTextCache } from "../pipeline/_text_cache.ts";
+import { groupEntities, parseTag } from "../pipeline/text/_entities.ts";
+import type { TokenPrediction } from "../pipeline/text/_entities.ts";
+import { fitTfidf, rowEntries, topTerms, transformTfidf } from "../pipeline/text/_tfidf.ts";
+import { applyPca, fitPca } from "../pipeline/math/pca.ts";
+import { openTextCache } from "../pipeline/text/_cache.ts";
 import {
   customerEntities,
   groupByCustomer,
   labelPolarity,
   recencyWeights,
   sentimentOf,
-} from "../pipeline/_text_aggregate.ts";
+} from "../pipeline/text/_aggregate.ts";
 import { createProgress, progressLine } from "../pipeline/progress.ts";
 import { fromRows } from "../pipeline/types.ts";
-import { rng } from "../pipeline/_random.ts";
+import { rng } from "../pipeline/math/random.ts";
 
 const tok = (index: number, word: string, entity: string, score = 0.9): TokenPrediction => ({
   index,
@@ -141,9 +141,9 @@ Deno.test("fitTfidf() keeps the most widespread terms and breaks ties by the ter
   assert.deepEqual(once.vocabulary, ["a", "b", "y"]);
 });
 
-Deno.test("fitPca() finds the direction of a line and projects onto it", () => {
+Deno.test("fitPca() randomized finds the direction of a line and projects onto it", () => {
   const x = fromRows([[1, 2], [2, 4], [3, 6], [4, 8]]);
-  const m = fitPca(x, { components: 2, seed: 3 });
+  const m = fitPca(x, { components: 2 }, { method: "randomized", seed: 3 });
   const u = [1 / Math.sqrt(5), 2 / Math.sqrt(5)];
   assert.ok(Math.abs(m.components[0][0] - u[0]) < 1e-9);
   assert.ok(Math.abs(m.components[0][1] - u[1]) < 1e-9);
@@ -157,7 +157,7 @@ Deno.test("fitPca() finds the direction of a line and projects onto it", () => {
   assert.ok(Math.abs(m.explainedVariance[0] - (5 * 5) / 3) < 1e-9);
 });
 
-Deno.test("fitPca() gives the same result for sparse and dense input, bit for bit per seed", () => {
+Deno.test("fitPca() randomized gives the same result for sparse and dense input, bit for bit per seed", () => {
   const r = rng(11);
   const rows = Array.from(
     { length: 30 },
@@ -181,14 +181,14 @@ Deno.test("fitPca() gives the same result for sparse and dense input, bit for bi
     indices: Uint32Array.from(indices),
     values: Float64Array.from(values),
   };
-  const a = fitPca(dense, { components: 3, seed: 5 });
-  const b = fitPca(sparse, { components: 3, seed: 5 });
+  const a = fitPca(dense, { components: 3 }, { method: "randomized", seed: 5 });
+  const b = fitPca(sparse, { components: 3 }, { method: "randomized", seed: 5 });
   for (let c = 0; c < 3; c++) {
     for (let j = 0; j < 12; j++) {
       assert.ok(Math.abs(a.components[c][j] - b.components[c][j]) < 1e-9);
     }
   }
-  assert.deepEqual(fitPca(dense, { components: 3, seed: 5 }), a);
+  assert.deepEqual(fitPca(dense, { components: 3 }, { method: "randomized", seed: 5 }), a);
   // orthonormal components
   for (let c = 0; c < 3; c++) {
     for (let d = 0; d < 3; d++) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { applyText, fitText } from "../pipeline/text.ts";
-import type { TextOptions } from "../pipeline/text.ts";
-import { openTextCache } from "../pipeline/_text_cache.ts";
-import { guessLanguage, segmentWords, STOP_WORDS_ZH } from "../pipeline/_segment.ts";
+import { applyText, fitText } from "../pipeline/text/text.ts";
+import type { TextOptions } from "../pipeline/text/text.ts";
+import { openTextCache } from "../pipeline/text/_cache.ts";
+import { guessLanguage, segmentWords, STOP_WORDS_ZH } from "../pipeline/text/_segment.ts";
 import { pseudonymize } from "../pipeline/privacy.ts";
 
 const TINY = decodeURIComponent(new URL("./fixtures/tiny-models/", import.meta.url).pathname);

@@ -24,7 +24,7 @@ import {
   type FitOptionsInput,
   predict,
   stratifiedSplit,
-} from "../../pipeline/classify.ts";
+} from "../../pipeline/classify/mod.ts";
 import type { Matrix } from "../../pipeline/types.ts";
 import { makeClassification } from "../classify_data.ts";
 import { type BenchRow, formatTable, peakRssMb, runPython } from "./_bench.ts";

@@ -9,13 +9,13 @@
  * @module
  */
 
-import { dbscan } from "../../pipeline/_dbscan.ts";
-import { kmeans } from "../../pipeline/_kmeans.ts";
-import { miniBatchKMeans } from "../../pipeline/_kmeans_minibatch.ts";
-import { adjustedRandIndex, silhouetteSamples } from "../../pipeline/cluster.ts";
-import { permutation, rng } from "../../pipeline/_random.ts";
+import { dbscan } from "../../pipeline/cluster/_dbscan.ts";
+import { kmeans } from "../../pipeline/cluster/_kmeans.ts";
+import { miniBatchKMeans } from "../../pipeline/cluster/_kmeans_minibatch.ts";
+import { adjustedRandIndex, silhouetteSamples } from "../../pipeline/cluster/cluster.ts";
+import { permutation, rng } from "../../pipeline/math/random.ts";
 import { blobs } from "../cluster_data.ts";
-import { spareThreads } from "../../pipeline/_cluster_pool.ts";
+import { spareThreads } from "../../pipeline/cluster/_pool.ts";
 import { type BenchRow, formatTable, peakRssMb, runPython } from "./_bench.ts";
 
 const PY = new URL("./cluster.py", import.meta.url).pathname;

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { BenchRow } from "./_bench.ts";
 import { exists, formatTable } from "./_bench.ts";
 import { generate } from "../../data/generate.ts";
-import type { Manifest } from "../../pipeline/job.ts";
+import type { Manifest } from "../../pipeline/runner/job.ts";
 
 const repo = new URL("../../", import.meta.url).pathname;
 

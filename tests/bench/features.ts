@@ -14,7 +14,7 @@
 
 import pl from "nodejs-polars";
 import { parseArgs } from "node:util";
-import { buildFeatures } from "../../pipeline/features.ts";
+import { buildFeatures } from "../../pipeline/features/features.ts";
 import { type BenchRow, exists, formatTable, peakRssMb, runPython, timed } from "./_bench.ts";
 import { generate } from "../../data/generate.ts";
 

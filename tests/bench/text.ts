@@ -19,9 +19,9 @@
  */
 
 import pl from "nodejs-polars";
-import { fitText } from "../../pipeline/text.ts";
-import { openTextCache } from "../../pipeline/_text_cache.ts";
-import { countWords } from "../../pipeline/_segment.ts";
+import { fitText } from "../../pipeline/text/text.ts";
+import { openTextCache } from "../../pipeline/text/_cache.ts";
+import { countWords } from "../../pipeline/text/_segment.ts";
 import { type BenchRow, formatTable, peakRssMb, timed } from "./_bench.ts";
 
 const DATA = new URL("../../../shared/datasets/", import.meta.url);

@@ -1,0 +1,154 @@
+/**
+ * The run-history database: its schema, opening it, and the compact storage of assignments
+ * (customer ids and segments as deflated blobs, one row per run, the id list shared by every run
+ * over the same customers).
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { DatabaseSync } from "node:sqlite";
+import { dirname } from "node:path";
+import { deflateSync, inflateSync } from "node:zlib";
+import { InputError } from "../errors.ts";
+
+/** Bumped when the tables change shape; an unknown newer version is refused, not guessed at. */
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  run_dir TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  segments INTEGER,
+  silhouette REAL,
+  macro_f1 REAL,
+  rows INTEGER,
+  seconds REAL NOT NULL,
+  customers INTEGER NOT NULL,
+  UNIQUE (run_dir, started_at)
+);
+CREATE INDEX IF NOT EXISTS runs_folder ON runs (folder);
+CREATE TABLE IF NOT EXISTS metrics (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (run_id, metric)
+);
+CREATE TABLE IF NOT EXISTS customer_lists (
+  hash TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  ids BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assignments (
+  run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  list_hash TEXT NOT NULL REFERENCES customer_lists (hash),
+  segments BLOB NOT NULL
+);
+`;
+
+/** Opens (creating when asked) the history database and checks its schema version. */
+export function openHistory(path: string, create: boolean): DatabaseSync {
+  if (!create) {
+    try {
+      Deno.statSync(path);
+    } catch {
+      throw new InputError(
+        `No run history at ${path}: runs are recorded there when the pipeline runs`,
+        { file: path },
+      );
+    }
+  } else {
+    Deno.mkdirSync(dirname(path), { recursive: true });
+  }
+  const db = new DatabaseSync(path);
+  // Two runs finishing together may both write; wait for the lock instead of failing.
+  db.exec("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
+  const { user_version: version } = db.prepare("PRAGMA user_version").get() as {
+    user_version: number;
+  };
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new InputError(
+      `The run history ${path} has schema version ${version}; this version of Personae reads up ` +
+        `to ${SCHEMA_VERSION}`,
+      { file: path },
+    );
+  }
+  if (version < SCHEMA_VERSION && create) {
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  }
+  return db;
+}
+
+/** Runs `fn` inside one transaction, rolled back if it throws. */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const out = fn();
+    db.exec("COMMIT");
+    return out;
+  } catch (e) {
+    db.exec("ROLLBACK");
+    throw e;
+  }
+}
+
+/** Customer ids joined by newlines and deflated; ids never hold a newline after ingest. */
+function packIds(ids: readonly string[]): Uint8Array {
+  return deflateSync(new TextEncoder().encode(ids.join("\n")));
+}
+
+function unpackIds(blob: Uint8Array, count: number): string[] {
+  if (count === 0) return [];
+  return new TextDecoder().decode(inflateSync(blob)).split("\n");
+}
+
+/** Segments as little-endian int32 (noise is -1), deflated. */
+function packSegments(segments: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(segments.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < segments.length; i++) view.setInt32(i * 4, segments[i], true);
+  return deflateSync(bytes);
+}
+
+function unpackSegments(blob: Uint8Array): Int32Array {
+  const bytes = inflateSync(blob);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Int32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
+  return out;
+}
+
+/** A run's assignments, sorted by customer id. */
+export interface StoredAssignments {
+  ids: string[];
+  segments: Int32Array;
+}
+
+/** Stores a run's assignments; the id list is written once per distinct list of customers. */
+export function writeAssignments(db: DatabaseSync, runId: number, a: StoredAssignments): void {
+  const ids = packIds(a.ids);
+  const hash = createHash("sha256").update(a.ids.join("\n")).digest("hex");
+  db.prepare("INSERT OR IGNORE INTO customer_lists (hash, count, ids) VALUES (?, ?, ?)")
+    .run(hash, a.ids.length, ids);
+  db.prepare("INSERT OR REPLACE INTO assignments (run_id, list_hash, segments) VALUES (?, ?, ?)")
+    .run(runId, hash, packSegments(a.segments));
+}
+
+/** A run's stored assignments, or undefined when the run had none (it stopped before cluster). */
+export function readAssignments(db: DatabaseSync, runId: number): StoredAssignments | undefined {
+  const row = db.prepare(
+    `SELECT l.ids AS ids, l.count AS count, a.segments AS segments
+     FROM assignments a JOIN customer_lists l ON l.hash = a.list_hash WHERE a.run_id = ?`,
+  ).get(runId) as { ids: Uint8Array; count: number; segments: Uint8Array } | undefined;
+  if (!row) return undefined;
+  return { ids: unpackIds(row.ids, row.count), segments: unpackSegments(row.segments) };
+}

@@ -1,0 +1,346 @@
+/**
+ * Ingest's work on one table: read it a part at a time, map its columns onto the canonical
+ * names, parse and check every value in one projection, and set aside (with file, line, column
+ * and reason) the rows that fail; then duplicates and rows of unknown customers.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import { isIn } from "./_polars.ts";
+import { maskPii } from "../privacy.ts";
+import type { LoadedConfig, TableConfig, TableName } from "../config.ts";
+import { didYouMean, InputError } from "../errors.ts";
+import { type RawTable, readTable } from "./_read_table.ts";
+import { CATEGORICAL_COLUMNS } from "../types.ts";
+import { releaseMemory } from "../memory.ts";
+import { columnType, NON_NEGATIVE, parseExpr, REQUIRED, unparseableReason } from "./_types.ts";
+
+/** A table after its values were checked, as the later checks take it. */
+export type CheckedTable = Awaited<ReturnType<typeof checkTable>>;
+
+export interface Checked {
+  frame: pl.DataFrame;
+  quarantine: Record<string, unknown>[];
+  read: number;
+}
+
+/** Renames file columns to canonical names, drops dropped ones; missing columns are fatal. */
+function mapColumns(
+  columns: string[],
+  file: string,
+  t: TableConfig,
+  table: TableName,
+): Map<string, string> {
+  const have = new Set(columns);
+  const source = new Map<string, string>(); // canonical → file column
+  for (const [canonical, col] of Object.entries(t.columns)) {
+    if (!have.has(col)) {
+      throw new InputError(
+        `Cannot read ${file}: column '${col}' (mapped to ${table}.${canonical}) is missing${
+          didYouMean(col, have)
+        }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}`,
+        { file, column: col },
+      );
+    }
+    source.set(canonical, col);
+  }
+  for (const col of t.drop) {
+    if (!have.has(col)) {
+      throw new InputError(
+        `Cannot read ${file}: column '${col}' listed in 'drop' is missing${didYouMean(col, have)}`,
+        { file, column: col },
+      );
+    }
+  }
+  const mapped = new Set(source.values());
+  for (const c of columns) {
+    if (!c.startsWith("__") && !mapped.has(c) && !t.drop.includes(c) && !source.has(c)) {
+      source.set(c, c);
+    }
+  }
+  return source;
+}
+
+function numberChecks(
+  name: string,
+  v: pl.Expr,
+  t: TableConfig,
+  tag: (reason: string) => string,
+): [pl.Expr, string][] {
+  const out: [pl.Expr, string][] = [[v.isNan().or(v.isInfinite()), tag("not a finite number")]];
+  if (NON_NEGATIVE.has(name) && !t.allowNegative.includes(name)) {
+    out.push([v.lt(0), tag("negative value")]);
+  }
+  return out;
+}
+
+/**
+ * The number of the first check a row fails (1-based), 0 when it passes: small integers rather
+ * than reason strings, which on tens of millions of rows would cost gigabytes.
+ */
+function reasonCode(checks: [pl.Expr, string][]): pl.Expr {
+  if (checks.length === 0) return pl.lit(0).cast(pl.Int32);
+  let chain = pl.when(checks[0][0]).then(pl.lit(1));
+  checks.slice(1).forEach(([mask], k) => (chain = chain.when(mask).then(pl.lit(k + 2))));
+  return chain.otherwise(pl.lit(0)).cast(pl.Int32);
+}
+
+/**
+ * Quarantine entries for the rows of `bad`. `columns` pairs each record key with the frame
+ * column holding it: the file's raw text while values are checked, the parsed values (as text)
+ * for rows set aside later (duplicates, unknown customers), once the raw text is released.
+ */
+function quarantineRows(
+  raw: RawTable,
+  bad: pl.DataFrame,
+  table: string,
+  columns: [key: string, column: string][],
+): Record<string, unknown>[] {
+  const rows = bad.select(
+    "__file",
+    "__row",
+    "__reason",
+    ...columns.map(([key, col]) => pl.col(col).cast(pl.Utf8).alias(`__q:${key}`)),
+  ).toRecords();
+  return rows.map((r) => {
+    const [reason, column] = String(r.__reason).split("\u0000");
+    const record: Record<string, unknown> = {};
+    for (const [key] of columns) record[key] = r[`__q:${key}`];
+    const file = Number(r.__file);
+    const value = column && column in record ? (record[column] as string | null) : null;
+    // Quarantined texts are kept, but never with the personal data they carry.
+    const safe = (v: string | null) => v === null || table !== "texts" ? v : maskPii(v).text;
+    return {
+      table,
+      file: raw.names[file],
+      line: raw.lineOf(file, Number(r.__row)),
+      column: column ?? "",
+      reason,
+      value: safe(value),
+      record: safe(JSON.stringify(record)),
+    };
+  });
+}
+
+/** Reads, maps, parses and validates one table (duplicates and orphans come later). */
+export async function checkTable(
+  loaded: LoadedConfig,
+  table: TableName,
+  t: TableConfig,
+  maxDate: Date,
+  batchRows: number,
+): Promise<
+  Checked & {
+    raw: RawTable;
+    source: Map<string, string>;
+    types: Map<string, string>;
+    fileCols: string[];
+  }
+> {
+  const raw = readTable(loaded.dir, t, batchRows);
+  // Ids the file lacks are made from row numbers: customers (or reviews) numbered 1, 2, 3…;
+  // orders without an order id are one order per row.
+  const seqId = (prefix: string) =>
+    pl.concatString([pl.lit(prefix), pl.col("__seq").add(1).cast(pl.Utf8)], "");
+  const made: [string, pl.Expr][] = [];
+  if (t.rowId) made.push(["customer_id", seqId("")]);
+  if (table === "orders" && !t.columns.order_id && !raw.columns.includes("order_id")) {
+    made.push(["order_id", seqId("row-")]);
+  }
+  const withIds = (frame: pl.DataFrame) =>
+    made.length ? frame.withColumns(...made.map(([name, e]) => e.alias(name))) : frame;
+  const source = mapColumns(
+    [...raw.columns, ...made.map(([name]) => name)],
+    raw.names[0],
+    t,
+    table,
+  );
+  const fileCols = [...new Set(source.values())];
+  const required = REQUIRED[table].filter((c) => !(c in t.compute));
+  for (const c of required) {
+    if (!source.has(c)) {
+      const file = raw.names[0];
+      throw new InputError(
+        `Cannot read ${file}: required column '${c}' of ${table} is missing${
+          didYouMean(c, fileCols)
+        }; map it in tables.${table}.columns`,
+        { file, column: c },
+      );
+    }
+  }
+  // Cleaning (byte-order marks, surrounding spaces, null markers) is an expression, inlined
+  // wherever a column is read: the whole table is never copied as cleaned text.
+  const nulls = t.nullValues;
+  const clean = (c: string) => {
+    const e = t.trim ? pl.col(c).str.stripChars(" \t\r\n\uFEFF") : pl.col(c);
+    const marker = nulls.length === 1 ? e.eq(pl.lit(nulls[0])) : isIn(e, nulls);
+    return nulls.length ? pl.when(marker).then(pl.lit(null)).otherwise(e) : e;
+  };
+  const batches = raw.batches();
+  const firstBatch = batches.next();
+  const first = withIds(firstBatch.value as pl.DataFrame);
+  const sample = first.head(10_000).select(...fileCols.map((c) => clean(c).alias(c)));
+
+  const checks: [pl.Expr, string][] = [];
+  const valueChecks: [pl.Expr, string][] = [];
+  const present = (c: string) => pl.col(`__has_${c}`);
+  const anyPresent = fileCols.map(present).reduce((a, b) => a.or(b));
+  checks.push([anyPresent.not(), "blank line\u0000"]);
+  for (const c of required) {
+    const reason = c === "text" ? "empty text" : `missing ${c}`;
+    checks.push([present(source.get(c)!).not(), `${reason}\u0000${source.get(c)}`]);
+  }
+  const parsed: pl.Expr[] = fileCols.map((c) => clean(c).isNotNull().alias(`__has_${c}`));
+  const computed: string[] = [];
+  const types = new Map<string, string>();
+  const end = pl.lit(new Date(maxDate.getTime() + 86_400_000)).cast(pl.Datetime("ms"));
+  for (const [canonical, col] of source) {
+    const type = columnType(canonical, t, sample.getColumn(col));
+    types.set(canonical, type.kind);
+    parsed.push(parseExpr(clean(col), type, t.decimalComma).alias(`__p_${canonical}`));
+    const pc = pl.col(`__p_${canonical}`);
+    const tag = (reason: string) => `${reason}\u0000${col}`;
+    if (type.kind === "string") continue;
+    valueChecks.push([present(col).and(pc.isNull()), tag(unparseableReason(type.kind))]);
+    if (type.kind === "number" || type.kind === "integer") {
+      valueChecks.push(...numberChecks(canonical, pc, t, tag));
+      if (type.kind === "integer") valueChecks.push([pc.floor().neq(pc), tag("not an integer")]);
+    }
+    if (canonical === "ts" && type.kind === "datetime") {
+      valueChecks.push([pc.gtEq(end), tag("timestamp in the future")]);
+    }
+  }
+  const products: pl.Expr[] = [];
+  for (const [name, { multiply }] of Object.entries(t.compute)) {
+    for (const f of multiply) {
+      if (!source.has(f)) {
+        throw new InputError(
+          `Invalid config ${loaded.path}: tables.${table}.compute.${name} multiplies '${f}', ` +
+            `which the table does not have${didYouMean(f, source.keys())}`,
+          { file: loaded.path, column: f },
+        );
+      }
+    }
+    products.push(
+      multiply.map((f) => pl.col(`__p_${f}`)).reduce((a, b) => a.mul(b)).alias(`__p_${name}`),
+    );
+    types.set(name, "number");
+    computed.push(name);
+    const col = source.get(multiply[0])!;
+    valueChecks.push(
+      ...numberChecks(name, pl.col(`__p_${name}`), t, (r) => `${r}\u0000${col}`),
+    );
+  }
+  for (const rule of t.exclude) {
+    if (!source.has(rule.column)) {
+      throw new InputError(
+        `Invalid config ${loaded.path}: tables.${table}.exclude names column '${rule.column}', ` +
+          `which the table does not have${didYouMean(rule.column, source.keys())}`,
+        { file: loaded.path, column: rule.column },
+      );
+    }
+    const v = pl.col(`__p_${rule.column}`);
+    const parts: pl.Expr[] = [];
+    if (rule.equals !== undefined) parts.push(v.eq(pl.lit(rule.equals)));
+    if (rule.startsWith !== undefined) parts.push(v.cast(pl.Utf8).str.startsWith(rule.startsWith));
+    if (rule.in !== undefined) parts.push(isIn(v.cast(pl.Utf8), rule.in));
+    if (rule.lessThan !== undefined) parts.push(v.lt(rule.lessThan));
+    if (rule.lessOrEqual !== undefined) parts.push(v.ltEq(rule.lessOrEqual));
+    if (parts.length === 0) continue;
+    checks.push([
+      parts.reduce((a, b) => a.and(b)).fillNull(false),
+      `${rule.reason}\u0000${source.get(rule.column)}`,
+    ]);
+  }
+  // Business rules (e.g. cancellations) name their reason before any value check does.
+  const all = [...checks, ...valueChecks];
+  const keep = [...source.keys(), ...computed].map((c) =>
+    table !== "customers" && CATEGORICAL_COLUMNS.has(c) &&
+      (types.get(c) === "string" || types.get(c) === "id")
+      ? pl.col(`__p_${c}`).cast(pl.Categorical).alias(c)
+      : pl.col(`__p_${c}`).alias(c)
+  );
+  const parts: pl.DataFrame[] = [];
+  const quarantine: Record<string, unknown>[] = [];
+  let read = 0;
+  // A part at a time: one projection to compact typed columns, presence flags and the number
+  // of the first failed check; the raw text of a part is only read again for its bad rows.
+  for (let b = firstBatch, frame = first; !b.done;) {
+    read += frame.height;
+    let df = frame.select("__seq", "__file", "__row", ...parsed);
+    if (products.length) df = df.withColumns(...products);
+    df = df.withColumns(reasonCode(all).alias("__code"));
+    const isBad = df.select(pl.col("__code").gt(0).alias("bad")).getColumn("bad");
+    const codes = df.getColumn("__code").filter(isBad).toArray() as number[];
+    if (codes.length) {
+      const bad = frame.filter(isBad).withColumn(
+        pl.Series("__reason", codes.map((k) => all[k - 1][1]), pl.Utf8),
+      );
+      quarantine.push(...quarantineRows(raw, bad, table, fileCols.map((c) => [c, c])));
+    }
+    parts.push(
+      df.lazy().filter(pl.col("__code").eq(0)).select("__seq", "__file", "__row", ...keep)
+        .collectSync(),
+    );
+    b = batches.next();
+    if (!b.done) frame = withIds(b.value);
+    // The part just checked is unreachable now; let its native memory go (see the module).
+    await releaseMemory();
+  }
+  const kept = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
+  for (const c of computed) source.set(c, c);
+  return { frame: kept, quarantine, read, raw, source, types, fileCols };
+}
+
+/** Record keys for rows set aside after parsing: the canonical columns, as parsed. */
+function parsedColumns(c: CheckedTable): [string, string][] {
+  return [...c.source.keys()].map((k) => [k, k]);
+}
+
+/** Marks rows whose key repeats an earlier row's as quarantined; returns the rest. */
+export function dropDuplicates(
+  c: CheckedTable,
+  table: string,
+  keys: string[],
+  reason: string,
+): pl.DataFrame {
+  const seq = pl.col("__seq");
+  const [first, ...rest] = keys.map((k) => `__k_${k}`);
+  const dup = seq.neq(seq.min().over(first, ...rest));
+  const df = c.frame.withColumns(...keys.map((k) => pl.col(k).alias(`__k_${k}`))).withColumns(
+    pl.when(dup).then(pl.lit(`${reason}\u0000${c.source.get(keys[0]) ?? keys[0]}`)).otherwise(
+      pl.lit(null),
+    ).cast(pl.Utf8).alias("__reason"),
+  );
+  // Most tables have nothing to set aside: the table is then kept as it is, not copied.
+  if (df.getColumn("__reason").nullCount() === df.height) return c.frame;
+  c.quarantine.push(
+    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
+  );
+  return df.filter(pl.col("__reason").isNull()).drop(
+    "__reason",
+    ...keys.map((k) => `__k_${k}`),
+  );
+}
+
+export function orphanCheck(
+  c: CheckedTable,
+  table: string,
+  ids: pl.Series,
+): pl.DataFrame {
+  const known = isIn(pl.col("customer_id"), ids);
+  const unknown = c.frame.select(known.fillNull(false).not().sum().alias("n")).getColumn("n").get(
+    0,
+  );
+  if (Number(unknown) === 0) return c.frame;
+  const df = c.frame.withColumns(
+    pl.when(known).then(pl.lit(null)).otherwise(
+      pl.lit(`unknown customer_id\u0000${c.source.get("customer_id")}`),
+    ).cast(pl.Utf8).alias("__reason"),
+  );
+  c.quarantine.push(
+    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
+  );
+  return df.filter(pl.col("__reason").isNull()).drop("__reason");
+}

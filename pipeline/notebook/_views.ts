@@ -1,0 +1,102 @@
+/**
+ * Small views of a run's artifacts that notebooks (and anything else) show: a summary of each
+ * feature and the segment × feature z-scores behind the heat map.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import { segmentDrivers } from "../importance/mod.ts";
+import { rawMatrix } from "../matrix/mod.ts";
+import type { SegmentFeatureZ } from "../charts/mod.ts";
+import type { FeatureMeta } from "../types.ts";
+import { numericColumn } from "../matrix/mod.ts";
+
+/** One numeric feature summarised over all customers (missing values and NaN left out). */
+export interface FeatureSummaryRow {
+  feature: string;
+  group: string;
+  unit: string;
+  missing: number;
+  mean: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** Per numeric feature of the meta: its group, unit, missing values and distribution. */
+export function featureSummary(
+  features: pl.DataFrame,
+  meta: readonly FeatureMeta[],
+): FeatureSummaryRow[] {
+  return meta.filter((m) => m.kind === "numeric" && features.columns.includes(m.name)).map((m) => {
+    const values = [...numericColumn(features, m.name)].filter((v) => !Number.isNaN(v)).sort((
+      a,
+      b,
+    ) => a - b);
+    const n = values.length;
+    const median = n === 0
+      ? null
+      : n % 2
+      ? values[(n - 1) / 2]
+      : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return {
+      feature: m.name,
+      group: m.group,
+      unit: m.unit,
+      missing: features.height - n,
+      mean: n === 0 ? null : values.reduce((a, b) => a + b, 0) / n,
+      median,
+      min: n === 0 ? null : values[0],
+      max: n === 0 ? null : values[n - 1],
+    };
+  });
+}
+
+/** Options of {@link segmentProfile}. */
+export interface SegmentProfileOptions {
+  /** Keep the features whose largest |z| over the segments is among the top this many. @default 20 */
+  top?: number;
+}
+
+/**
+ * How far each segment's mean of each numeric feature lies from the overall mean, in standard
+ * deviations: the cells of `heatmapChart`, features ordered by their largest |z|.
+ *
+ * @param features The features table (customer_id plus one column per feature).
+ * @param meta The features' meta.
+ * @param segments Customer ids and their segments (e.g. `RunView.segments()`); customers of the
+ *   features table without a segment are left out.
+ */
+export function segmentProfile(
+  features: pl.DataFrame,
+  meta: readonly FeatureMeta[],
+  segments: { ids: readonly string[]; labels: ArrayLike<number> },
+  options: SegmentProfileOptions = {},
+): SegmentFeatureZ[] {
+  const top = options.top ?? 20;
+  if (!Number.isInteger(top) || top < 1) {
+    throw new RangeError(
+      `The 'top' option of segmentProfile must be an integer >= 1. Got ${top} instead`,
+    );
+  }
+  const labelled = pl.DataFrame([
+    pl.Series("customer_id", [...segments.ids]),
+    pl.Series("__segment", Array.from(segments.labels), pl.Int32),
+  ]);
+  // Sorted so the sums behind each z are taken in the same order on every run.
+  const joined = features.join(labelled, { on: "customer_id" }).sort("customer_id");
+  const labels = joined.getColumn("__segment").toArray() as number[];
+  const drivers = segmentDrivers(rawMatrix(joined, [...meta]), labels);
+  const spread = new Map<string, number>();
+  for (const d of drivers) {
+    if (d.z !== null) spread.set(d.feature, Math.max(spread.get(d.feature) ?? 0, Math.abs(d.z)));
+  }
+  const order = [...spread].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top)
+    .map(([f]) => f);
+  const rank = new Map(order.map((f, i) => [f, i]));
+  return drivers
+    .filter((d) => d.z !== null && rank.has(d.feature))
+    .sort((a, b) => rank.get(a.feature)! - rank.get(b.feature)! || a.segment - b.segment)
+    .map((d) => ({ segment: d.segment, feature: d.feature, z: d.z! }));
+}

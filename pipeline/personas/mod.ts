@@ -1,0 +1,30 @@
+/**
+ * The personas stage: one persona per segment, grounded in numbers. A persona has a short name
+ * chosen by rules from the segment's most distinctive features, its size and share of customers
+ * and revenue, its traits in plain language with the numbers, top categories and channels, price
+ * sensitivity and social activity, what its customers say (sentiment, keywords, entities,
+ * quotes), suggested actions, and how far to trust it (stability and classifier F1).
+ *
+ * @module
+ */
+
+export { formatNumber, formatPercent } from "./_format.ts";
+export { stringsFor, upperFirst } from "./_i18n.ts";
+export {
+  buildPersonas,
+  type GenerationCache,
+  type LevelNote,
+  type LlmWriterOptions,
+  type Persona,
+  type PersonaInputs,
+  type PersonaLanguage,
+  PERSONAS_DEFAULTS,
+  personasMarkdown,
+  type PersonasOptions,
+  type PersonasOutput,
+  type PersonaTextRow,
+  type PersonaTrait,
+  type PersonaTrust,
+  type ShareItem,
+  type Voice,
+} from "./personas.ts";

@@ -1,0 +1,339 @@
+/**
+ * The report: one self-contained HTML file per run that a data scientist can send to a marketing
+ * lead. Charts are inline SVG, the stylesheet is inline, nothing is loaded from the network and
+ * no script runs. Sections: overview (data set, rows, quality, warnings shown first), segments at
+ * a glance, a card per persona, model quality, what drives the segments, choosing k, and how to
+ * reproduce the run. The same inputs give the same bytes.
+ *
+ * @module
+ */
+
+import type { Persona } from "../personas/mod.ts";
+import { segmentColor } from "../charts/mod.ts";
+import type { StageWarning } from "../types.ts";
+import { formatNumber, formatPercent } from "../personas/mod.ts";
+import { stringsFor, upperFirst } from "../personas/mod.ts";
+import { personaCard } from "./_cards.ts";
+import { REPORT_CSS } from "./_css.ts";
+import { embedSvg, escapeHtml as h, headerText, tableHtml } from "./_html.ts";
+import { type ReportLanguage, reportWords } from "./_words.ts";
+
+export type { ReportLanguage };
+export { escapeHtml } from "./_html.ts";
+
+/** What the report needs of the run's manifest (a `Manifest` from job.ts fits). */
+export interface ReportManifest {
+  name?: string;
+  config?: { path?: string; sha256?: string };
+  seed?: number;
+  versions?: Readonly<Record<string, string>>;
+  stages?: readonly { name: string; status?: string; seconds?: number }[];
+  warnings?: readonly StageWarning[];
+  startedAt?: string;
+  finishedAt?: string;
+  seconds?: number;
+}
+
+/** Rows read, kept and quarantined of one input table (ingest's `TableSummary` fits). */
+export interface ReportTableSummary {
+  name?: string;
+  read: number;
+  kept: number;
+  quarantined: number;
+  byReason?: Readonly<Record<string, number>>;
+}
+
+/** Everything the report shows, as plain data. */
+export interface ReportInputs {
+  /** @default "Customer segments and personas" */
+  title?: string;
+  manifest: ReportManifest;
+  dataset?: {
+    name?: string;
+    description?: string;
+    /** Customers segmented; @default the sum of the personas' sizes */
+    customers?: number;
+    /** Per input table, as an array or keyed by table name (ingest's `summary`). */
+    tables?: readonly ReportTableSummary[] | Readonly<Record<string, ReportTableSummary>>;
+  };
+  personas: readonly Persona[];
+  /**
+   * Chart SVG strings by name. Placed in their sections: `sizes`, `map` (segments), `confusion`
+   * (model quality), `importance`, `kSelection`; any other name goes under "More charts".
+   */
+  charts?: Readonly<Record<string, string>>;
+  /**
+   * Tables as arrays of plain objects: `comparison` (classifier comparison; a row with
+   * `chosen: true` is highlighted), `importance`, `kSelection`; others go under "More tables".
+   */
+  tables?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** Warnings not yet in the manifest (e.g. of this report's own stages). */
+  warnings?: readonly StageWarning[];
+  /** The command that reproduces the run. @default "deno task run <config path>" */
+  command?: string;
+  /** Headings' language. @default the personas' language, else "en" */
+  language?: ReportLanguage;
+}
+
+const PLACED_CHARTS = ["sizes", "map", "confusion", "importance", "kSelection"];
+const PLACED_TABLES = ["comparison", "importance", "kSelection"];
+const OTHER_COLOR = "#9aa5b1";
+
+/**
+ * Renders the report as one HTML document. All text is escaped; chart SVGs are embedded after
+ * removing anything that could run or load (scripts, handlers, external links).
+ *
+ * @example
+ * ```ts
+ * import { buildReport } from "./report.ts";
+ * const html = buildReport({ manifest: { name: "demo", seed: 1 }, personas: [] });
+ * if (!html.startsWith("<!DOCTYPE html>") || html.includes("<script")) throw new Error();
+ * ```
+ */
+export function buildReport(inputs: ReportInputs): string {
+  if (
+    !inputs || typeof inputs !== "object" || !inputs.manifest || !Array.isArray(inputs.personas)
+  ) {
+    throw new TypeError("buildReport needs an object with 'manifest' and 'personas' (an array)");
+  }
+  const lang = inputs.language ?? inputs.personas[0]?.language ?? "en";
+  const w = reportWords(lang);
+  const m = inputs.manifest;
+  const name = inputs.dataset?.name ?? m.name ?? "";
+  const title = inputs.title ?? (name ? `${w.title} · ${name}` : w.title);
+  const charts = inputs.charts ?? {};
+  const tables = inputs.tables ?? {};
+  let chartNo = 0;
+  const figure = (key: string, caption?: string) => {
+    const svg = charts[key];
+    if (typeof svg !== "string" || svg.trim() === "") return "";
+    chartNo++;
+    return `<figure class="chart-${h(key)}">${embedSvg(svg, `c${chartNo}`)}${
+      caption ? `<figcaption>${h(caption)}</figcaption>` : ""
+    }</figure>`;
+  };
+  const missing = `<p class="note">${h(w.notAvailable)}</p>`;
+  const orMissing = (html: string) => (html.trim() === "" ? missing : html);
+
+  const sections = [
+    section("overview", w.overview, w.overviewLede, overview(inputs, w)),
+    section(
+      "segments",
+      w.segmentsTitle,
+      w.segmentsLede,
+      orMissing(
+        `<div class="figures">${figure("sizes")}${figure("map")}</div>` + personaTable(inputs, w),
+      ),
+    ),
+    section(
+      "personas",
+      w.personas,
+      w.personasLede,
+      inputs.personas.length === 0
+        ? missing
+        : `<div class="cards">\n${
+          inputs.personas.map((p) => personaCard(p, colorOf(p))).join("\n")
+        }\n</div>`,
+    ),
+    section(
+      "model",
+      w.model,
+      w.modelLede,
+      orMissing(
+        tableHtml(tables.comparison ?? [], { caption: w.comparison }) + figure("confusion"),
+      ),
+    ),
+    section(
+      "importance",
+      w.importance,
+      w.importanceLede,
+      orMissing(figure("importance") + tableHtml(tables.importance ?? [])),
+    ),
+    section(
+      "k",
+      w.kTitle,
+      w.kLede,
+      orMissing(figure("kSelection") + tableHtml(tables.kSelection ?? [])),
+    ),
+  ];
+  const moreCharts = Object.keys(charts).filter((k) => !PLACED_CHARTS.includes(k)).sort();
+  if (moreCharts.length > 0) {
+    sections.push(section(
+      "more",
+      w.more,
+      "",
+      `<div class="figures">${moreCharts.map((k) => figure(k, headerText(k))).join("")}</div>`,
+    ));
+  }
+  const moreTables = Object.keys(tables).filter((k) => !PLACED_TABLES.includes(k)).sort();
+  if (moreTables.length > 0) {
+    sections.push(section(
+      "tables",
+      w.moreTables,
+      "",
+      moreTables.map((k) => tableHtml(tables[k], { caption: headerText(k) })).join("") || missing,
+    ));
+  }
+  sections.push(section("reproduce", w.reproduce, w.reproduceLede, reproduce(inputs, w)));
+
+  const toc = [
+    ["overview", w.overview],
+    ["segments", w.segmentsTitle],
+    ["personas", w.personas],
+    ["model", w.model],
+    ["importance", w.importance],
+    ["k", w.kTitle],
+    ["reproduce", w.reproduce],
+  ].map(([id, label]) => `<a href="#${id}">${h(label)}</a>`).join("");
+  const sub = [inputs.dataset?.description].filter(Boolean).join(" · ");
+  const when = m.finishedAt ?? m.startedAt;
+  return `<!DOCTYPE html>
+<html lang="${lang === "zh" ? "zh-Hans" : "en"}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${h(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<header class="report">
+<h1>${h(title)}</h1>
+${sub ? `<p class="subtitle">${h(sub)}</p>` : ""}
+<p class="meta">${h([m.name, when].filter(Boolean).join(" · "))}</p>
+<nav class="toc" aria-label="${h(w.contents)}">${toc}</nav>
+</header>
+${alerts(inputs, w)}
+${sections.join("\n")}
+<footer class="report">${h(w.generated)}</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+type Words = ReturnType<typeof reportWords>;
+
+function section(id: string, title: string, lede: string, body: string): string {
+  return `<section id="${id}">\n<h2>${h(title)}</h2>\n${
+    lede ? `<p class="lede">${h(lede)}</p>\n` : ""
+  }${body}\n</section>`;
+}
+
+function colorOf(p: Persona): string {
+  return p.kind === "other" ? OTHER_COLOR : segmentColor(p.segments[0]);
+}
+
+/** Every warning of the run, fallbacks first, deduplicated by stage and message. */
+function allWarnings(inputs: ReportInputs): StageWarning[] {
+  const seen = new Map<string, StageWarning>();
+  for (const x of [...(inputs.manifest.warnings ?? []), ...(inputs.warnings ?? [])]) {
+    const key = `${x.stage}\u0000${x.message}`;
+    const prev = seen.get(key);
+    if (prev) prev.count = (prev.count ?? 1) + (x.count ?? 1);
+    else seen.set(key, { ...x });
+  }
+  const list = [...seen.values()];
+  const isFallback = (x: StageWarning) => /^FALLBACK\b/i.test(x.message);
+  return [...list.filter(isFallback), ...list.filter((x) => !isFallback(x))];
+}
+
+function alerts(inputs: ReportInputs, w: Words): string {
+  const list = allWarnings(inputs);
+  if (list.length === 0) return `<p class="note">${h(w.noWarnings)}</p>`;
+  const items = list.map((x) => {
+    const fallback = /^FALLBACK\b:?\s*/i;
+    const isFallback = fallback.test(x.message);
+    const text = x.message.replace(fallback, "");
+    return `<li${isFallback ? ' class="fallback"' : ""}>` +
+      (isFallback ? `<span class="badge">${h(w.fallback)}</span>` : "") +
+      `<span class="stage">${h(x.stage)}</span> ${h(text)}` +
+      (x.count !== undefined && x.count > 1 ? ` <b>(×${h(formatNumber(x.count))})</b>` : "") +
+      `</li>`;
+  }).join("\n");
+  return `<aside class="alerts" role="note"><h2>${
+    h(w.warnings)
+  } (${list.length})</h2><ul>\n${items}\n</ul></aside>`;
+}
+
+function tableSummaries(inputs: ReportInputs): ReportTableSummary[] {
+  const t = inputs.dataset?.tables;
+  if (!t) return [];
+  return Array.isArray(t)
+    ? [...t]
+    : Object.entries(t).map(([name, s]) => ({ ...s, name: s.name ?? name }));
+}
+
+function overview(inputs: ReportInputs, w: Words): string {
+  const tables = tableSummaries(inputs);
+  const customers = inputs.dataset?.customers ??
+    inputs.personas.reduce((a, p) => a + p.size, 0);
+  const segments = inputs.personas.reduce((a, p) => a + p.segments.length, 0);
+  const read = tables.reduce((a, t) => a + t.read, 0);
+  const quarantined = tables.reduce((a, t) => a + t.quarantined, 0);
+  const tile = (big: number, label: string) =>
+    `<div class="tile"><b>${h(formatNumber(big))}</b><span>${h(label)}</span></div>`;
+  const tiles = `<div class="tiles">` + tile(customers, w.customers) + tile(segments, w.segments) +
+    (tables.length > 0 ? tile(read, w.rowsRead) + tile(quarantined, w.quarantined) : "") +
+    tile(allWarnings(inputs).length, w.warningsCount) + `</div>`;
+  const rows = tables.map((t) => ({
+    [w.table]: t.name ?? "",
+    [w.read]: t.read,
+    [w.kept]: t.kept,
+    [w.quarantined]: t.quarantined,
+    [w.reasons]: Object.entries(t.byReason ?? {})
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 3)
+      .map(([r, n]) => `${r} (${n})`)
+      .join("; "),
+  }));
+  return tiles + tableHtml(rows, { caption: w.quality });
+}
+
+function personaTable(inputs: ReportInputs, w: Words): string {
+  if (inputs.personas.length === 0) return "";
+  const s = stringsFor(inputs.personas[0].language);
+  const rows = inputs.personas.map((p) =>
+    `<tr><td><span class="swatch" style="--seg: ${h(colorOf(p))}"></span>${h(p.name)}</td>` +
+    `<td>${h(p.segments.join(", "))}</td>` +
+    `<td class="num">${h(formatNumber(p.size))}</td>` +
+    `<td class="num">${h(formatPercent(p.share))}</td>` +
+    `<td class="num">${p.revenueShare === null ? "" : h(formatPercent(p.revenueShare))}</td>` +
+    `<td>${p.kind === "segment" ? h(upperFirst(s.trust[p.trust.level])) : ""}</td></tr>`
+  ).join("\n");
+  return `<div class="table-wrap"><table><thead><tr><th>${h(w.name)}</th><th>${h(w.segment)}</th>` +
+    `<th class="num">${h(w.size)}</th><th class="num">${h(w.share)}</th>` +
+    `<th class="num">${h(w.revenue)}</th><th>${h(w.trust)}</th></tr></thead>\n<tbody>\n${rows}\n` +
+    `</tbody></table></div>`;
+}
+
+function reproduce(inputs: ReportInputs, w: Words): string {
+  const m = inputs.manifest;
+  const command = inputs.command ??
+    (m.config?.path ? `deno task run ${m.config.path}` : "deno task run <config.json>");
+  const facts: [string, string][] = [
+    [w.config, m.config?.path ?? ""],
+    [w.configHash, m.config?.sha256 ?? ""],
+    [w.seed, m.seed === undefined ? "" : String(m.seed)],
+    [w.started, m.startedAt ?? ""],
+    [w.finished, m.finishedAt ?? ""],
+    [w.duration, m.seconds === undefined ? "" : `${formatNumber(m.seconds)} ${w.seconds}`],
+  ];
+  const dl = `<dl class="facts">${
+    facts.filter(([, v]) => v !== "").map(([k, v]) =>
+      `<dt>${h(k)}</dt><dd${k === w.configHash ? ' class="mono"' : ""}>${h(v)}</dd>`
+    ).join("")
+  }</dl>`;
+  const versions = Object.keys(m.versions ?? {}).sort().map((k) =>
+    `<div><dt>${h(k)}</dt><dd>${h(m.versions![k])}</dd></div>`
+  ).join("");
+  const stages = (m.stages ?? []).map((x) => ({
+    stage: x.name,
+    status: x.status ?? "",
+    seconds: x.seconds ?? null,
+  }));
+  return dl + `<h4>${h(w.command)}</h4><pre class="command">${h(command)}</pre>` +
+    (stages.length > 0 ? `<h4>${h(w.stages)}</h4>${tableHtml(stages)}` : "") +
+    (versions ? `<h4>${h(w.versions)}</h4><dl class="versions">${versions}</dl>` : "");
+}

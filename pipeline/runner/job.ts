@@ -1,0 +1,87 @@
+/**
+ * The main job: run the stage table over a dataset config into a run folder and write the run's
+ * manifest (config and its hash, input file hashes, seed, versions, per-stage timings, row
+ * counts, cache hits and warnings). The CLI and the notebooks both call {@link runJob}.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { join, relative, resolve } from "node:path";
+import { loadConfig, type LoadedConfig } from "../config.ts";
+import { type RunOptions, runPipeline, type StageRecord, versions } from "./run.ts";
+import { STAGES } from "./stages.ts";
+import type { StageWarning } from "../types.ts";
+import { writeAtomic } from "./_artifacts.ts";
+
+/** The run's record, written as manifest.json in the run folder. */
+export interface Manifest {
+  name: string;
+  config: { path: string; sha256: string; value: unknown };
+  seed: number;
+  inputs: { file: string; sha256: string }[];
+  versions: Record<string, string>;
+  stages: StageRecord[];
+  warnings: StageWarning[];
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+}
+
+/** Options of {@link runJob}: where to write, which stages, and how to report. */
+export interface JobOptions extends Omit<RunOptions, "runDir"> {
+  /** Run folder. @default runs/<config name> */
+  runDir?: string;
+}
+
+/** Deduplicates warnings by stage and message, adding up their counts. */
+export function mergeWarnings(records: StageRecord[]): StageWarning[] {
+  const seen = new Map<string, StageWarning>();
+  for (const r of records) {
+    for (const w of r.warnings) {
+      const key = `${w.stage}\u0000${w.message}`;
+      const prev = seen.get(key);
+      if (prev) prev.count = (prev.count ?? 1) + (w.count ?? 1);
+      else seen.set(key, { ...w });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** The folder a run writes to: `dir` when given, else runs/<config name>, resolved. */
+export function runFolder(name: string, dir?: string): string {
+  return resolve(dir ?? join("runs", name));
+}
+
+/** Runs the whole pipeline for a config (path or loaded) and writes manifest.json. */
+export async function runJob(
+  config: string | LoadedConfig,
+  options: JobOptions = {},
+): Promise<Manifest> {
+  const loaded = typeof config === "string" ? await loadConfig(config) : config;
+  const runDir = runFolder(loaded.config.name, options.runDir);
+  const started = new Date();
+  const t0 = performance.now();
+  const { records, fileHashes } = await runPipeline(STAGES, loaded, { ...options, runDir });
+  const manifest: Manifest = {
+    name: loaded.config.name,
+    config: {
+      path: relative(Deno.cwd(), loaded.path),
+      sha256: createHash("sha256").update(loaded.text).digest("hex"),
+      value: loaded.config,
+    },
+    seed: options.seed ?? loaded.config.seed,
+    inputs: Object.entries(fileHashes).map(([file, sha256]) => ({
+      file: relative(loaded.dir, file),
+      sha256,
+    })),
+    versions: versions(),
+    stages: records,
+    warnings: mergeWarnings(records),
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: (performance.now() - t0) / 1000,
+  };
+  writeAtomic(join(runDir, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
+  return manifest;
+}

@@ -1,0 +1,23 @@
+/**
+ * The main job: run the stage table over a dataset config into a run folder and write the run's
+ * manifest (config and its hash, input file hashes, seed, versions, per-stage timings, row
+ * counts, cache hits and warnings). The CLI and the notebooks both call {@link runJob}.
+ *
+ * @module
+ */
+
+export { artifactExists, type ArtifactSpec, loadArtifact } from "./_artifacts.ts";
+export { type JobOptions, type Manifest, mergeWarnings, runFolder, runJob } from "./job.ts";
+export {
+  buildGraph,
+  codeClosure,
+  fileHash,
+  type RunOptions,
+  runPipeline,
+  type Stage,
+  type StageContext,
+  type StageEvent,
+  type StageRecord,
+  type StageRun,
+} from "./run.ts";
+export { STAGES } from "./stages.ts";

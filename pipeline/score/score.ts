@@ -1,0 +1,111 @@
+/**
+ * Scoring new customers without re-clustering: the fitted pipeline (feature settings, text
+ * model, matrix transform, classifier and segment names) is one JSON artifact, `model.json`;
+ * {@link score} turns new tables into a segment and its probability per customer.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import { type ClassifierModel, predictProba } from "../classify/mod.ts";
+import { didYouMean, InputError } from "../errors.ts";
+import { type AttributeSpec, buildFeatures, type FeaturesOptions } from "../features/mod.ts";
+import { applyMatrix, type MatrixModel } from "../matrix/mod.ts";
+import { applyText, type TextModel, type TextOptions } from "../text/mod.ts";
+import type { StageResult, StageWarning, Tables } from "../types.ts";
+
+/** Everything needed to assign a new customer to a segment, as plain JSON. */
+export interface ScoringModel {
+  kind: "personae.scoring";
+  version: 1;
+  /** Feature settings of the run (attributes as ingest found them). */
+  features: FeaturesOptions & { attributes: AttributeSpec[] };
+  /** The text stage's model and options, when the run read texts. */
+  text: { model: TextModel; options: TextOptions } | null;
+  matrix: MatrixModel;
+  classifier: ClassifierModel;
+  /** Segment numbers and the persona names they were given. */
+  segments: { segment: number; name: string }[];
+  trainedOn: { name: string; configSha256: string; seed: number; customers: number };
+}
+
+/** Options of {@link score}. */
+export interface ScoreOptions {
+  /** Date recency and tenure are measured from. @default the day after the data's last timestamp */
+  referenceDate?: string;
+  /** Text options for this machine (model folders, cache); the fitted choices win. */
+  text?: TextOptions;
+}
+
+/** The columns of the model's matrix input that `features` lacks, each with a suggestion. */
+function missingColumns(model: MatrixModel, columns: string[]): string[] {
+  return model.steps.map((s) => s.column).filter((c) => !columns.includes(c)).map((c) =>
+    `'${c}'${didYouMean(c, columns)}`
+  );
+}
+
+/**
+ * Assigns each customer of `tables` to a segment with the fitted pipeline. Data whose features
+ * do not match the model's (a missing or renamed column) is refused with an {@link InputError}
+ * naming every such column.
+ *
+ * @returns customer_id, segment, segment_name, probability, and p_<segment> per segment.
+ */
+export async function score(
+  model: ScoringModel,
+  tables: Tables,
+  options: ScoreOptions = {},
+): Promise<StageResult<pl.DataFrame>> {
+  if (model?.kind !== "personae.scoring") {
+    throw new TypeError("Not a Personae scoring model: expected kind 'personae.scoring'");
+  }
+  const warnings: StageWarning[] = [];
+  const built = buildFeatures(tables, { ...model.features, referenceDate: options.referenceDate });
+  warnings.push(...built.warnings);
+  let features = built.outputs.features;
+  if (model.text) {
+    if (!tables.texts) {
+      throw new InputError(
+        "The model reads customers' texts but the data has no texts table; add one to the config",
+      );
+    }
+    const text = await applyText(model.text.model, { texts: tables.texts }, {
+      ...model.text.options,
+      ...options.text,
+    });
+    warnings.push(...text.warnings);
+    features = features.join(text.outputs.features, { on: "customer_id", how: "left" });
+  }
+  const missing = missingColumns(model.matrix, features.columns);
+  if (missing.length) {
+    throw new InputError(
+      `The data does not match the model: ${missing.length} column${
+        missing.length > 1 ? "s" : ""
+      } the model was fitted on ${missing.length > 1 ? "are" : "is"} missing: ${
+        missing.join(", ")
+      }`,
+    );
+  }
+  const { matrix, ids } = applyMatrix(model.matrix, features);
+  const { proba, classes } = predictProba(model.classifier, matrix);
+  const k = classes.length;
+  const names = new Map(model.segments.map((s) => [s.segment, s.name]));
+  const segment = new Int32Array(matrix.rows), probability = new Float64Array(matrix.rows);
+  for (let i = 0; i < matrix.rows; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
+    segment[i] = classes[best];
+    probability[i] = proba[i * k + best];
+  }
+  const perClass = classes.map((c, j) =>
+    pl.Series(`p_${c}`, Float64Array.from({ length: matrix.rows }, (_, i) => proba[i * k + j]))
+  );
+  const frame = pl.DataFrame([
+    pl.Series("customer_id", ids),
+    pl.Series("segment", segment, pl.Int32),
+    pl.Series("segment_name", Array.from(segment, (s) => names.get(s) ?? `Segment ${s}`)),
+    pl.Series("probability", probability),
+    ...perClass,
+  ]);
+  return { outputs: frame, warnings };
+}
