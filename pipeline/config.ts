@@ -10,6 +10,16 @@
 import { z } from "zod";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "./errors.ts";
+import { type JsonSchema, optionsJsonSchema, parseOptions, type Rules } from "./options.ts";
+import { CLUSTER_RULES } from "./cluster/options.ts";
+
+/**
+ * Each stage's option rules by config section: the config is checked against them when it is
+ * loaded, before any stage runs, and `config.schema.json` is generated from them.
+ */
+export const STAGE_RULES: Readonly<Record<string, Rules>> = {
+  cluster: CLUSTER_RULES,
+};
 
 const columnType = z.union([
   z.enum(["string", "number", "integer", "boolean", "date", "datetime", "id"]),
@@ -140,9 +150,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  */
 export function parseConfig(value: unknown, file: string): Config {
   const result = ConfigSchema.safeParse(value);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map(describeIssue);
-  throw new InputError(`Invalid config ${file}: ${lines.join("; ")}`, { file });
+  if (!result.success) {
+    const lines = result.error.issues.map(describeIssue);
+    throw new InputError(`Invalid config ${file}: ${lines.join("; ")}`, { file });
+  }
+  const config = result.data;
+  for (const [section, rules] of Object.entries(STAGE_RULES)) {
+    const given = config[section as keyof Config];
+    if (given !== undefined) parseOptions(section, rules, given, { file, path: `${section}.` });
+  }
+  return config;
 }
 
 /** Reads and validates a config file. */
@@ -172,7 +189,17 @@ export function resolveIn(dir: string, path: string): string {
 
 /** The JSON Schema of a dataset config, for editors (written to pipeline/config.schema.json). */
 export function configJsonSchema(): unknown {
-  return z.toJSONSchema(ConfigSchema, { io: "input" });
+  const schema = z.toJSONSchema(ConfigSchema, { io: "input" }) as {
+    properties: Record<string, JsonSchema>;
+  };
+  for (const [section, rules] of Object.entries(STAGE_RULES)) {
+    const { description } = schema.properties[section] ?? {};
+    schema.properties[section] = {
+      ...optionsJsonSchema(rules),
+      ...(description ? { description } : {}),
+    };
+  }
+  return schema;
 }
 
 if (import.meta.main) {

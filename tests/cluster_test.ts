@@ -198,17 +198,25 @@ Deno.test("degenerate inputs give a clear error or a defined result", () => {
 Deno.test("options are validated with messages that name the option and the value", () => {
   const m = fromRows([[0], [1], [2], [3]]);
   assert.throws(() => clusterStage(m, { method: "dbscan", eps: -1 }), {
-    name: "RangeError",
+    name: "OptionError",
     message: `The 'eps' option of dbscan must be "auto" or a number > 0. Got -1 instead`,
   });
   assert.throws(() => clusterStage(m, { kMin: 5, kMax: 3 }), /'kMax' option of kmeans/);
+  assert.throws(
+    () => clusterStage(m, { method: "gmm" as never }),
+    /'method' option of cluster must be "kmeans" or "dbscan"/,
+  );
   assert.throws(
     () => clusterStage(m, { nInit: 0 }),
     /'nInit' option of kmeans must be an integer ≥ 1\. Got 0/,
   );
   assert.throws(
     () => clusterStage(m, { kmax: 3 } as never),
-    { name: "TypeError", message: "Unknown option 'kmax' of cluster (did you mean 'kMax'?)" },
+    {
+      name: "OptionError",
+      message:
+        /^Unknown option 'kmax' of cluster \(did you mean 'kMax'\?\)\. Valid options: method, /,
+    },
   );
 });
 

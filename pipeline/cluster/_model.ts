@@ -1,53 +1,12 @@
 /**
- * Fitted cluster models (plain JSON) and what they do: renumbering segments by size, building
- * the K-Means and DBSCAN models, and assigning rows to segments.
+ * Helpers the cluster methods share: renumbering segments by size, segment means, the core
+ * rows a density model keeps, and attaching noise to the nearest segment.
  *
  * @module
  */
 
 import { buildKdTree, knnQuery, queryScratch } from "./_kdtree.ts";
-import { assignNearest } from "./_kmeans.ts";
 import { permutation, rng } from "../math/mod.ts";
-
-/** A fitted K-Means model: one centre per segment, segment 0 the largest at fit time. */
-export interface KMeansModel {
-  kind: "personae.cluster";
-  version: 1;
-  method: "kmeans";
-  /** Columns of the matrix it was fitted on (names when the matrix had them). */
-  cols: number;
-  columns?: string[];
-  /** Centre of segment s at index s, in the scaled feature space. */
-  centers: number[][];
-  inertia: number;
-  iterations: number;
-}
-
-/**
- * A fitted DBSCAN model. It keeps core rows of the scaled matrix (at most `maxCorePoints`, a
- * seeded sample with at least one core row per segment when there were more) and their
- * segments: a new row joins the segment of its nearest kept core row when that row lies within
- * eps, as it would have been reached during the fit; otherwise it is noise. Fewer kept core rows
- * mean rows near a segment's edge may come back as noise.
- */
-export interface DbscanModel {
-  kind: "personae.cluster";
-  version: 1;
-  method: "dbscan";
-  cols: number;
-  columns?: string[];
-  eps: number;
-  minSamples: number;
-  segments: number;
-  corePoints: number[][];
-  coreLabels: number[];
-  /** Core rows found by the fit, before capping. */
-  coreRows: number;
-  /** Mean of each segment's rows (noise excluded), for profiles and plots. */
-  centroids: number[][];
-}
-
-export type ClusterModel = KMeansModel | DbscanModel;
 
 /**
  * Renumbers segments by decreasing size, ties broken by the lowest first row, so segment 0 is
@@ -82,7 +41,8 @@ export function toRows(data: Float64Array, n: number, d: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, i * d + d)));
 }
 
-function flatten(rows: number[][], d: number): Float64Array {
+/** Nested rows as one flat row-major array. */
+export function flatten(rows: number[][], d: number): Float64Array {
   const out = new Float64Array(rows.length * d);
   rows.forEach((r, i) => out.set(r, i * d));
   return out;
@@ -130,35 +90,6 @@ export function keptCores(
     }
   }
   return { rows: [...kept].sort((a, b) => a - b), capped: true };
-}
-
-/**
- * Segment of every row: nearest centre for K-Means (lowest segment on exact ties); for DBSCAN the
- * segment of the nearest kept core row if within eps, else -1 — or that segment regardless of
- * distance when `attachNoise` is set.
- */
-export function assignRows(
-  model: ClusterModel,
-  data: Float64Array,
-  n: number,
-  attachNoise: boolean,
-): Int32Array {
-  const d = model.cols;
-  const labels = new Int32Array(n);
-  if (model.method === "kmeans") {
-    assignNearest(data, n, d, flatten(model.centers, d), model.centers.length, labels);
-    return labels;
-  }
-  const m = model.corePoints.length;
-  if (m === 0) return labels.fill(-1);
-  const tree = buildKdTree(flatten(model.corePoints, d), m, d);
-  const s = queryScratch(tree, 1);
-  const r2 = model.eps * model.eps;
-  for (let i = 0; i < n; i++) {
-    knnQuery(tree, data, i * d, 1, s);
-    labels[i] = attachNoise || s.dist[0] <= r2 ? model.coreLabels[tree.index[s.out[0]]] : -1;
-  }
-  return labels;
 }
 
 /**

@@ -9,22 +9,18 @@
  * @module
  */
 
-import { fitKMeans, segmentDbscan, segmentKMeans } from "./_fit.ts";
-import {
-  assignRows,
-  attachNoise,
-  type ClusterModel,
-  type DbscanModel,
-  type KMeansModel,
-} from "./_model.ts";
-import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./_options.ts";
+import { type ClusterModel, methodOf } from "./_methods.ts";
+import type { ClusterMethod, ClusterModelBase, FitSettings } from "./_method.ts";
+import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.ts";
 import { type KScore, segmentSilhouettes } from "./_select.ts";
 import { bootstrapStability, type Stability } from "./_stability.ts";
-import { dbscan, type EpsSuggestion } from "./_dbscan.ts";
+import type { EpsSuggestion } from "./_dbscan.ts";
 import type { Matrix, StageResult, StageWarning } from "../types.ts";
 
 export { CLUSTER_DEFAULTS, type ClusterOptions };
-export type { ClusterModel, DbscanModel, EpsSuggestion, KMeansModel, KScore, Stability };
+export type { ClusterModel, EpsSuggestion, KScore, Stability };
+export type { KMeansModel } from "./_kmeans_method.ts";
+export type { DbscanModel } from "./_dbscan_method.ts";
 export type { SegmentStability } from "./_stability.ts";
 export {
   adjustedRandIndex,
@@ -146,16 +142,17 @@ export function clusterStage(
   let done = 0;
   const step = (label: string) => o.onProgress?.(++done, plan, label);
 
-  const fit = o.method === "kmeans"
-    ? { ...segmentKMeans(matrix, o, warn, step), eps: null, core: null }
-    : { ...segmentDbscan(matrix, o, warn, step), kSelection: null };
-  const { labels, model, kSelection, eps, core } = fit;
-  let attached: Int32Array | null = null;
-  const segments = model.method === "kmeans" ? model.centers.length : model.segments;
+  const method = methodOf(o.method);
+  const { labels, model, kSelection, eps, attached } = method.segment(
+    matrix,
+    o as unknown as FitSettings,
+    warn,
+    step,
+  );
+  const segments = method.segments(model);
   const noise = labels.reduce((a, l) => a + (l < 0 ? 1 : 0), 0);
   if (noise > 0) warn(`${noise} rows are noise (label -1)`, noise);
-  if (o.attachNoise && model.method === "dbscan") {
-    attached = attachNoise(data, n, d, labels, core!);
+  if (attached) {
     if (noise > 0 && segments > 0) {
       warn(
         `attachNoise: ${noise} noise rows attached to the segment of their nearest core row ` +
@@ -170,20 +167,22 @@ export function clusterStage(
   }
   step("scores");
 
-  const stability = o.stability ? measureStability(matrix, o, labels, model, warn, step) : null;
+  const stability = o.stability
+    ? measureStability(matrix, o, method, labels, model, warn, step)
+    : null;
   return {
     outputs: {
-      model,
+      model: model as ClusterModel,
       labels,
-      attachedLabels: attached,
+      attachedLabels: attached ?? null,
       segments,
       noise,
-      sizes: sizesOf(labels, segments, o.method === "dbscan"),
+      sizes: sizesOf(labels, segments, method.noise),
       silhouette: sil.score,
       silhouetteRows: sil.rows,
       silhouettePerSegment: sil.perSegment,
-      kSelection,
-      eps,
+      kSelection: kSelection ?? null,
+      eps: eps ?? null,
       stability,
       customerIds: ids ? [...ids] : null,
     },
@@ -195,22 +194,17 @@ export function clusterStage(
 function measureStability(
   m: Matrix,
   o: ClusterOptions,
+  method: ClusterMethod<ClusterModelBase>,
   labels: Int32Array,
-  model: ClusterModel,
+  model: ClusterModelBase,
   warn: (message: string) => void,
   step: (label: string) => void,
 ): Stability {
   const { rows: n, cols: d, data } = m;
-  if (model.method === "dbscan" && n > o.stabilityRows) {
-    warn(
-      `Stability refits DBSCAN on ${o.stabilityRows} of ${n} rows with the same eps and ` +
-        "minSamples: sparser samples make it pessimistic",
-    );
-  }
-  const refit = model.method === "kmeans"
-    ? (sub: Float64Array, rows: number, seed: number) =>
-      fitKMeans(sub, rows, d, Math.min(model.centers.length, rows), o, seed).labels
-    : (sub: Float64Array, rows: number) => dbscan(sub, rows, d, model.eps, o.minSamples).labels;
+  const settings = o as unknown as FitSettings;
+  const note = method.stabilityNote?.(model, settings, n, o.stabilityRows);
+  if (note) warn(note);
+  const refit = method.refit(model, settings, d);
   return bootstrapStability(data, n, d, labels, refit, {
     replicates: o.stabilityReplicates,
     maxRows: o.stabilityRows,
@@ -219,9 +213,7 @@ function measureStability(
 }
 
 function progressPlan(o: ClusterOptions, n: number): number {
-  const fits = o.method === "kmeans"
-    ? (o.k === "auto" ? Math.max(0, Math.min(o.kMax, n - 1) - o.kMin + 1) : 1)
-    : (o.eps === "auto" ? 2 : 1);
+  const fits = methodOf(o.method).steps(o as unknown as FitSettings, n);
   return fits + 1 + (o.stability ? o.stabilityReplicates : 0);
 }
 
@@ -294,11 +286,10 @@ export function assignClusters(
   matrix: Matrix,
   options: { attachNoise?: boolean } = {},
 ): Int32Array {
-  if (
-    model?.kind !== "personae.cluster" || (model.method !== "kmeans" && model.method !== "dbscan")
-  ) {
+  if (model?.kind !== "personae.cluster") {
     throw new TypeError("assignClusters needs a cluster model (kind 'personae.cluster')");
   }
+  const method = methodOf(model.method);
   if (matrix.cols !== model.cols) {
     throw new TypeError(
       `The matrix has ${matrix.cols} columns but the cluster model was fitted on ${model.cols}`,
@@ -316,5 +307,5 @@ export function assignClusters(
   }
   if (matrix.rows === 0) return new Int32Array(0);
   checkMatrix(matrix);
-  return assignRows(model, matrix.data, matrix.rows, options.attachNoise ?? false);
+  return method.assign(model, matrix.data, matrix.rows, options.attachNoise ?? false);
 }
