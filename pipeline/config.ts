@@ -11,14 +11,37 @@ import { z } from "zod";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "./errors.ts";
 import { type JsonSchema, optionsJsonSchema, parseOptions, type Rules } from "./options.ts";
-import { CLUSTER_RULES } from "./cluster/options.ts";
+import { CLASSIFY_RULES, resolveClassifyOptions } from "./classify/options.ts";
+import { CLUSTER_RULES, resolveClusterOptions } from "./cluster/options.ts";
+import { EVALUATE_RULES, resolveEvaluateOptions } from "./evaluate/options.ts";
+import { FEATURES_RULES } from "./features/options.ts";
+import { IMPORTANCE_RULES } from "./importance/options.ts";
+import { MATRIX_RULES } from "./matrix/options.ts";
+import { PERSONAS_RULES, resolvePersonasOptions } from "./personas/options.ts";
+import { resolveTextOptions, TEXT_RULES } from "./text/options.ts";
+import { PRIVACY_DEFAULTS, PRIVACY_RULES, type PrivacyOptions } from "./privacy.ts";
+
+/** A config section's option rules and, where it has one, the check across its options. */
+interface SectionRules {
+  rules: Rules;
+  /** Checks across options (kMin ≤ kMax, a scheme's required columns…), run after the rules. */
+  resolve?: (given: never) => unknown;
+}
 
 /**
  * Each stage's option rules by config section: the config is checked against them when it is
  * loaded, before any stage runs, and `config.schema.json` is generated from them.
  */
-export const STAGE_RULES: Readonly<Record<string, Rules>> = {
-  cluster: CLUSTER_RULES,
+export const STAGE_RULES: Readonly<Record<string, SectionRules>> = {
+  features: { rules: FEATURES_RULES },
+  text: { rules: TEXT_RULES, resolve: resolveTextOptions },
+  matrix: { rules: MATRIX_RULES },
+  cluster: { rules: CLUSTER_RULES, resolve: resolveClusterOptions },
+  classify: { rules: CLASSIFY_RULES, resolve: resolveClassifyOptions },
+  importance: { rules: IMPORTANCE_RULES },
+  evaluate: { rules: EVALUATE_RULES, resolve: resolveEvaluateOptions },
+  personas: { rules: PERSONAS_RULES, resolve: resolvePersonasOptions },
+  privacy: { rules: PRIVACY_RULES },
 };
 
 const columnType = z.union([
@@ -112,14 +135,13 @@ export const ConfigSchema = z.object({
   personas: stageOptions.default({}),
   evaluate: stageOptions.optional()
     .describe("External validity: { outcome, positive?, rfm? }; runs only when given"),
-  privacy: z.object({
-    pseudonymize: z.boolean().default(false),
-    salt: z.string().default("personae"),
-    minSegmentSize: z.number().int().min(1).default(20),
-  }).strict().default({ pseudonymize: false, salt: "personae", minSegmentSize: 20 }),
+  privacy: stageOptions.default({}).describe(
+    "Privacy: pseudonymous ids and the smallest segment any output shows on its own",
+  ),
 }).strict();
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** A validated config: stage sections as given (each stage fills in its defaults). */
+export type Config = Omit<z.infer<typeof ConfigSchema>, "privacy"> & { privacy: PrivacyOptions };
 export type TableConfig = z.infer<typeof table>;
 export type TableName = keyof Config["tables"];
 
@@ -155,11 +177,21 @@ export function parseConfig(value: unknown, file: string): Config {
     throw new InputError(`Invalid config ${file}: ${lines.join("; ")}`, { file });
   }
   const config = result.data;
-  for (const [section, rules] of Object.entries(STAGE_RULES)) {
-    const given = config[section as keyof Config];
-    if (given !== undefined) parseOptions(section, rules, given, { file, path: `${section}.` });
+  for (const [section, { rules, resolve }] of Object.entries(STAGE_RULES)) {
+    const given = config[section as keyof typeof config];
+    if (given === undefined) continue;
+    parseOptions(section, rules, given, { file, path: `${section}.` });
+    try {
+      resolve?.(given as never);
+    } catch (e) {
+      if (e instanceof InputError) {
+        throw new InputError(`${e.message} (config section '${section}' of ${file})`, { file });
+      }
+      throw e;
+    }
   }
-  return config;
+  // Privacy settings are filled in here, once, so every stage reads the same values.
+  return { ...config, privacy: { ...PRIVACY_DEFAULTS, ...config.privacy } };
 }
 
 /** Reads and validates a config file. */
@@ -192,7 +224,7 @@ export function configJsonSchema(): unknown {
   const schema = z.toJSONSchema(ConfigSchema, { io: "input" }) as {
     properties: Record<string, JsonSchema>;
   };
-  for (const [section, rules] of Object.entries(STAGE_RULES)) {
+  for (const [section, { rules }] of Object.entries(STAGE_RULES)) {
     const { description } = schema.properties[section] ?? {};
     schema.properties[section] = {
       ...optionsJsonSchema(rules),

@@ -45,6 +45,10 @@ export interface Rule<T> {
   doc?: string;
   /** The name messages use for the option's owner when it is not the stage ("kmeans"). */
   owner?: string;
+  /** Set by {@link required}: the option has no default and must be given. */
+  required?: boolean;
+  /** Set by {@link nested}: the rules of an object's own options, merged key by key. */
+  fields?: Rules;
   /** Phantom field carrying `T`. */
   readonly _type?: T;
 }
@@ -53,16 +57,28 @@ export interface Rule<T> {
 // deno-lint-ignore no-explicit-any
 export type Rules = Record<string, Rule<any>>;
 
+type Present = { default: unknown } | { required: true };
+
 /** The options a rule table describes, every one present (defaults filled in). */
 export type OptionsOf<R extends Rules> =
   & {
-    [K in keyof R as R[K] extends { default: unknown } ? K : never]: R[K] extends Rule<infer T> ? T
-      : never;
+    [K in keyof R as R[K] extends Present ? K : never]: R[K] extends Rule<infer T> ? T : never;
   }
   & {
-    [K in keyof R as R[K] extends { default: unknown } ? never : K]?: R[K] extends Rule<infer T> ? T
-      : never;
+    [K in keyof R as R[K] extends Present ? never : K]?: R[K] extends Rule<infer T> ? T : never;
   };
+
+/**
+ * The options as a caller writes them: any key may be left out (but {@link required} ones), and
+ * so may any key of a {@link nested} table.
+ */
+export type OptionsInput<R extends Rules> =
+  & { [K in keyof R as R[K] extends { required: true } ? K : never]: InputOf<R[K]> }
+  & { [K in keyof R as R[K] extends { required: true } ? never : K]?: InputOf<R[K]> };
+
+type InputOf<R> = R extends { fields: infer S extends Rules } ? OptionsInput<S>
+  : R extends Rule<infer T> ? T
+  : never;
 
 /** Bad options: a config section or a stage call with an unknown key or a value out of range. */
 export class OptionError extends InputError {
@@ -80,6 +96,8 @@ export class OptionError extends InputError {
 }
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** An integer in [min, max]. */
 export function int(min = -(2 ** 53), max = 2 ** 53): Rule<number> {
@@ -98,20 +116,26 @@ export function int(min = -(2 ** 53), max = 2 ** 53): Rule<number> {
   };
 }
 
-/** A finite number in [min, max] (or (min, max] with `exclusiveMin`). */
-export function num(min = -Infinity, max = Infinity, exclusiveMin = false): Rule<number> {
+/** A finite number in [min, max] (or (min, max] with `exclusiveMin`, [min, max) with `exclusiveMax`). */
+export function num(
+  min = -Infinity,
+  max = Infinity,
+  exclusiveMin = false,
+  exclusiveMax = false,
+): Rule<number> {
   const lo = exclusiveMin ? `> ${min}` : `≥ ${min}`;
   const says = Number.isFinite(max)
-    ? `a number in ${exclusiveMin ? "(" : "["}${min}, ${max}]`
+    ? `a number in ${exclusiveMin ? "(" : "["}${min}, ${max}${exclusiveMax ? ")" : "]"}`
     : Number.isFinite(min)
     ? `a number ${lo}`
     : "a number";
   const schema: JsonSchema = { type: "number" };
   if (Number.isFinite(min)) schema[exclusiveMin ? "exclusiveMinimum" : "minimum"] = min;
-  if (Number.isFinite(max)) schema.maximum = max;
+  if (Number.isFinite(max)) schema[exclusiveMax ? "exclusiveMaximum" : "maximum"] = max;
   return {
     says,
-    ok: (v) => finite(v) && (exclusiveMin ? v > min : v >= min) && v <= max,
+    ok: (v) =>
+      finite(v) && (exclusiveMin ? v > min : v >= min) && (exclusiveMax ? v < max : v <= max),
     schema,
   };
 }
@@ -149,13 +173,72 @@ export function listOf<T>(item: Rule<T>, minItems = 0): Rule<T[]> {
   };
 }
 
-/** A value any of the rules allow. */
+/** A value any of the rules allow. An object is checked key by key when one is {@link nested}. */
 export function anyOf<A, B>(a: Rule<A>, b: Rule<B>): Rule<A | B> {
+  const fields = a.fields ?? b.fields;
   return {
     says: `${a.says} or ${b.says}`,
     ok: (v) => a.ok(v) || b.ok(v),
     schema: { anyOf: [a.schema, b.schema] },
+    ...(fields ? { fields } : {}),
   };
+}
+
+/** The rule, or null. */
+export function nullable<T>(rule: Rule<T>): Rule<T | null> {
+  return {
+    ...rule,
+    says: rule.says.includes(" or ") ? `null, ${rule.says}` : `${rule.says} or null`,
+    ok: (v) => v === null || rule.ok(v),
+    schema: { anyOf: [rule.schema, { type: "null" }] },
+  };
+}
+
+/**
+ * An object holding options of its own, each with its rule and default: a caller gives any of
+ * them and the rest keep their defaults; a bad or unknown one is named by its path
+ * ("logistic.C").
+ *
+ * @example
+ * ```ts
+ * import { int, nested, num, parseOptions, withDefault } from "./options.ts";
+ * const RULES = {
+ *   tree: nested({
+ *     depth: withDefault(int(1), 8, "Deepest level"),
+ *     share: withDefault(num(0, 1), 0.5, "Share of rows"),
+ *   }, "Settings of the tree"),
+ * };
+ * const o = parseOptions("demo", RULES, { tree: { depth: 3 } });
+ * if (o.tree.depth !== 3 || o.tree.share !== 0.5) throw new Error("not merged key by key");
+ * let message = "";
+ * try {
+ *   parseOptions("demo", RULES, { tree: { share: 2 } });
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (!message.startsWith("The 'tree.share' option of demo")) throw new Error(message);
+ * ```
+ */
+export function nested<R extends Rules>(
+  rules: R,
+  doc: string,
+  says = `an object with ${Object.keys(rules).join(", ")}`,
+): Omit<Rule<OptionsOf<R>>, "default" | "fields"> & { default: OptionsOf<R>; fields: R } {
+  return {
+    says,
+    ok: (v) =>
+      isObject(v) && Object.keys(v).every((k) => k in rules) &&
+      Object.entries(rules).every(([k, r]) => v[k] === undefined ? !r.required : r.ok(v[k])),
+    schema: optionsJsonSchema(rules),
+    default: defaultsOf(rules),
+    doc,
+    fields: rules,
+  };
+}
+
+/** The rule of an option with no default that every call must give. */
+export function required<T>(rule: Rule<T>, doc: string): Rule<T> & { required: true } {
+  return { ...rule, doc, required: true };
 }
 
 /** An object with the given fields (all required unless listed in `optional`), no others. */
@@ -248,7 +331,8 @@ export interface ParseExtras {
 
 /**
  * Merges `given` over the rules' defaults and checks every key: an unknown one (with the
- * nearest valid name), a value a rule refuses. Undefined values count as not given.
+ * nearest valid name), a value a rule refuses, a {@link required} one missing. A {@link nested}
+ * object is merged and checked the same way, key by key. Undefined values count as not given.
  */
 export function parseOptions<R extends Rules>(
   stage: string,
@@ -256,48 +340,62 @@ export function parseOptions<R extends Rules>(
   given: unknown,
   extras: ParseExtras = {},
 ): OptionsOf<R> {
-  const where = extras.file ? ` in ${extras.file}` : "";
   const path = extras.path ?? "";
-  if (
-    given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given))
-  ) {
+  if (given !== undefined && !isObject(given)) {
     throw new OptionError(
-      `The options of ${stage} must be an object. Got ${show(given)} instead${where}`,
+      `The options of ${stage} must be an object. Got ${show(given)} instead${
+        extras.file ? ` in ${extras.file}` : ""
+      }`,
       stage,
       path.replace(/\.$/, ""),
       extras.file,
     );
   }
-  const entries = Object.entries((given ?? {}) as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined);
+  return parseTable(stage, rules, given ?? {}, extras, "") as OptionsOf<R>;
+}
+
+/** Checks one table of options; `inner` is the path of a nested table ("logistic."). */
+function parseTable(
+  stage: string,
+  rules: Rules,
+  given: Record<string, unknown>,
+  extras: ParseExtras,
+  inner: string,
+): Record<string, unknown> {
+  const where = extras.file ? ` in ${extras.file}` : "";
+  const path = (extras.path ?? "") + inner;
+  const entries = Object.entries(given).filter(([, v]) => v !== undefined);
   const known = Object.keys(rules);
   for (const [key] of entries) {
-    if (key in rules || extras.allow?.includes(key)) continue;
+    if (key in rules || (inner === "" && extras.allow?.includes(key))) continue;
     const near = closest(key, known);
     throw new OptionError(
       `Unknown option '${path}${key}' of ${stage}${near ? ` (did you mean '${near}'?)` : ""}` +
         `${where}. Valid options: ${known.join(", ")}`,
       stage,
-      key,
+      inner + key,
       extras.file,
     );
   }
   const out = { ...defaultsOf(rules), ...Object.fromEntries(entries) } as Record<string, unknown>;
   for (const [key, rule] of Object.entries(rules)) {
-    const v = out[key];
-    if (v === undefined && !("default" in rule)) continue;
+    let v = out[key];
+    if (v === undefined && !("default" in rule) && !rule.required) continue;
+    if (rule.fields && isObject(v)) {
+      v = out[key] = parseTable(stage, rule.fields, v, extras, `${inner}${key}.`);
+    }
     if (!rule.ok(v)) {
       throw new OptionError(
         `The '${path}${key}' option of ${rule.owner ?? stage} must be ${rule.says}. Got ${
           show(v)
         } instead${where}`,
         stage,
-        key,
+        inner + key,
         extras.file,
       );
     }
   }
-  return out as OptionsOf<R>;
+  return out;
 }
 
 /**
@@ -314,9 +412,11 @@ export function parseOptions<R extends Rules>(
  * ```
  */
 export function optionsJsonSchema(rules: Rules): JsonSchema {
+  const required = Object.keys(rules).filter((k) => rules[k].required);
   return {
     type: "object",
     additionalProperties: false,
+    ...(required.length ? { required } : {}),
     properties: Object.fromEntries(
       Object.entries(rules).map(([k, r]) => [k, {
         ...r.schema,

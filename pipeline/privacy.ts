@@ -1,7 +1,8 @@
 /**
- * Privacy before models: personal data in customers' texts is replaced by placeholders before a
- * text reaches a model, the text cache or an output, and customer ids can be replaced by salted
- * hashes.
+ * Privacy before models and in every output: personal data in customers' texts is replaced by
+ * placeholders before a text reaches a model, the text cache or an output; customer ids can be
+ * replaced by salted hashes; and no segment smaller than `minSegmentSize` customers is shown on
+ * its own in any output (its customers are pooled under {@link POOLED_SEGMENT}).
  *
  * What is masked, in this order (earlier kinds win where two overlap):
  * - `[URL]`: links starting with http://, https:// or www.;
@@ -20,6 +21,68 @@
  */
 
 import { createHash } from "node:crypto";
+import { bool, defaultsOf, int, type OptionsOf, str, withDefault } from "./options.ts";
+
+/** The privacy settings of a run (config section `privacy`): declared once, applied everywhere. */
+export const PRIVACY_RULES = {
+  pseudonymize: withDefault(
+    bool(),
+    false,
+    "Replace customer ids by salted hashes in every output that lists customers",
+  ),
+  salt: withDefault(str(/^.+$/, "a non-empty string"), "personae", "Salt of the pseudonymous ids"),
+  minSegmentSize: withDefault(
+    int(1),
+    20,
+    "Segments with fewer customers are never shown on their own: personas, charts, report and " +
+      "scores pool them",
+  ),
+};
+
+/** Privacy settings, defaults filled in. */
+export type PrivacyOptions = OptionsOf<typeof PRIVACY_RULES>;
+
+/** The privacy defaults: the one place they are set. */
+export const PRIVACY_DEFAULTS: Readonly<PrivacyOptions> = defaultsOf(PRIVACY_RULES);
+
+/** The segment label outputs give to customers of segments below `minSegmentSize`. */
+export const POOLED_SEGMENT = -2;
+
+/** How outputs name the pooled segments. */
+export const POOLED_NAME = "Smaller segments (pooled for privacy)";
+
+/**
+ * The segments with fewer than `minSize` customers (noise, −1, is not a segment and never
+ * pooled).
+ *
+ * @example
+ * ```ts
+ * import { smallSegments } from "./privacy.ts";
+ * const small = smallSegments(new Int32Array([0, 0, 0, 1, 2, 2, -1]), 2);
+ * if ([...small].join() !== "1") throw new Error([...small].join());
+ * ```
+ */
+export function smallSegments(labels: ArrayLike<number>, minSize: number): Set<number> {
+  const count = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= 0) count.set(labels[i], (count.get(labels[i]) ?? 0) + 1);
+  }
+  return new Set([...count].filter(([, c]) => c < minSize).map(([s]) => s));
+}
+
+/**
+ * Labels as outputs may show them: every segment in `small` becomes {@link POOLED_SEGMENT}.
+ *
+ * @example
+ * ```ts
+ * import { POOLED_SEGMENT, poolLabels } from "./privacy.ts";
+ * const out = poolLabels(new Int32Array([0, 1, 2]), new Set([1, 2]));
+ * if (out.join() !== `0,${POOLED_SEGMENT},${POOLED_SEGMENT}`) throw new Error(out.join());
+ * ```
+ */
+export function poolLabels(labels: ArrayLike<number>, small: ReadonlySet<number>): Int32Array {
+  return Int32Array.from(labels, (l) => small.has(l) ? POOLED_SEGMENT : l);
+}
 
 /** How many of each kind {@linkcode maskPii} replaced. */
 export interface PiiCounts {

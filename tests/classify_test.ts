@@ -246,12 +246,16 @@ Deno.test("fitClassifier refuses noise labels and says how to handle them", () =
 Deno.test("options and inputs are validated with messages that name the option", () => {
   const { matrix, labels } = blobs(5, 1);
   assert.throws(() => fitClassifier(matrix, labels, { logistic: { C: -1 } }), {
-    name: "RangeError",
-    message: "The 'C' option of logistic must be a number > 0. Got -1 instead",
+    name: "OptionError",
+    message: "The 'logistic.C' option of fitClassifier must be a number > 0. Got -1 instead",
   });
   assert.throws(() => classifyStage(matrix, labels, { models: ["svm" as ModelKind] }), {
     message:
-      `The 'models' option of classify must be a non-empty array of "logistic", "tree", "forest". Got ["svm"] instead`,
+      `The 'models' option of classify must be a non-empty list of distinct "logistic", "tree", "forest". Got ["svm"] instead`,
+  });
+  assert.throws(() => classifyStage(matrix, labels, { forest: { nTree: 5 } as never }), {
+    message: "Unknown option 'forest.nTree' of classify (did you mean 'nTrees'?). " +
+      "Valid options: nTrees, maxDepth, minSamplesLeaf, maxBins, maxFeatures",
   });
   assert.throws(() => fitClassifier(matrix, labels, { tree: { maxBins: 300 } }), /maxBins/);
   const holes = { ...matrix, data: matrix.data.slice() };

@@ -250,13 +250,17 @@ Deno.test("buildFeatures() works with customers only, and with empty activity ta
 
 Deno.test("buildFeatures() validates its options and its input", () => {
   const t = tinyTables();
-  assert.throws(
-    () => buildFeatures(t, { topCategories: -1 }),
-    /The 'topCategories' option of features must be an integer >= 0. Got -1 instead/,
-  );
+  assert.throws(() => buildFeatures(t, { topCategories: -1 }), {
+    name: "OptionError",
+    message: "The 'topCategories' option of features must be an integer ≥ 0. Got -1 instead",
+  });
   assert.throws(
     () => buildFeatures(t, { referenceDate: "soon" }),
     /The 'referenceDate' option of features must be a date/,
+  );
+  assert.throws(
+    () => buildFeatures(t, { topCategorie: 3 } as never),
+    /Unknown option 'topCategorie' of features \(did you mean 'topCategories'\?\)/,
   );
   assert.throws(
     () => buildFeatures({ ...t, orders: t.orders!.drop("amount") }, {}),

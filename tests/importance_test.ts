@@ -84,6 +84,7 @@ Deno.test("permutation importance is deterministic for a seed", () => {
     a,
   );
   assert.throws(() => permutationImportance(model, held.matrix, held.labels, { nRepeats: 0 }), {
+    name: "OptionError",
     message: "The 'nRepeats' option of importance must be an integer ≥ 1. Got 0 instead",
   });
 });

@@ -46,22 +46,25 @@ Deno.test("resolveModelsConfig() takes a bare model id, partial settings and nul
 
 Deno.test("resolveModelsConfig() names the bad option, what it expects and what it got", () => {
   assert.throws(() => resolveModelsConfig({ sentiment: { batchSize: 0 } }), {
-    name: "RangeError",
-    message: "The 'batchSize' option of models.sentiment must be an integer from 1 to 1024. " +
+    name: "OptionError",
+    message: "The 'sentiment.batchSize' option of models must be an integer in [1, 1024]. " +
       "Got 0 instead",
   });
   assert.throws(
     () => resolveModelsConfig({ embedding: { dtype: "int4" as "q8" } }),
     {
-      message: `The 'dtype' option of models.embedding must be "fp32" or "q8". Got "int4" instead`,
+      message: `The 'embedding.dtype' option of models must be "fp32" or "q8". Got "int4" instead`,
     },
   );
   assert.throws(() => resolveModelsConfig({ maxTextsPerCustomer: -1 }), {
-    message: "The 'maxTextsPerCustomer' option of models must be an integer >= 1. Got -1 instead",
+    message: "The 'maxTextsPerCustomer' option of models must be an integer ≥ 1. Got -1 instead",
   });
   assert.throws(
     () => resolveModelsConfig({ sentiment: { modle: "x" } as never }),
-    { message: "Unknown option 'modle' in models.sentiment" },
+    {
+      message: "Unknown option 'sentiment.modle' of models (did you mean 'model'?). " +
+        "Valid options: model, revision, dtype, batchSize",
+    },
   );
 });
 

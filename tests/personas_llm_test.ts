@@ -89,6 +89,10 @@ Deno.test("an unusable answer keeps the template summary, with a warning", async
 Deno.test("the llm writer's options are validated", async () => {
   await assert.rejects(
     () => buildPersonas(inputs(), { writer: "llm", llm: { maxNewTokens: 0 } }),
-    { message: "The 'maxNewTokens' option of personas.llm must be 1 to 2048. Got 0 instead" },
+    {
+      name: "OptionError",
+      message: "The 'llm.maxNewTokens' option of personas must be an integer in [1, 2048]. " +
+        "Got 0 instead",
+    },
   );
 });

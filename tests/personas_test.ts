@@ -254,8 +254,8 @@ Deno.test("buildPersonas() validates its options and inputs with clear messages"
   await assert.rejects(
     () => buildPersonas(inputs(), { minSegmentSize: 0 }),
     {
-      name: "RangeError",
-      message: "The 'minSegmentSize' option of personas must be an integer >= 1. Got 0 instead",
+      name: "OptionError",
+      message: "The 'minSegmentSize' option of personas must be an integer ≥ 1. Got 0 instead",
     },
   );
   await assert.rejects(
@@ -264,7 +264,7 @@ Deno.test("buildPersonas() validates its options and inputs with clear messages"
   );
   await assert.rejects(
     () => buildPersonas(inputs(), { writter: "llm" } as never),
-    { message: /Unknown option 'writter' of personas/ },
+    { message: /^Unknown option 'writter' of personas \(did you mean 'writer'\?\)/ },
   );
   await assert.rejects(
     () => buildPersonas({ drivers: [], meta: META } as never),

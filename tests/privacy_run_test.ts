@@ -42,3 +42,59 @@ Deno.test("planted PII is absent from every artifact of the run", async () => {
     for (const p of planted) ok(!body.includes(p.value), `${p.kind} '${p.value}' found in ${file}`);
   }
 });
+
+Deno.test("no segment under privacy.minSegmentSize appears on its own in any output", async () => {
+  const data = await Deno.makeTempDir();
+  await generate({ customers: 600, seed: 7, out: data });
+  const sample = JSON.parse(
+    await Deno.readTextFile(new URL("../data/sample/config.json", import.meta.url)),
+  );
+  const config = (min: number) => ({
+    ...sample,
+    name: "small",
+    cluster: { ...sample.cluster, k: 8 },
+    privacy: { minSegmentSize: min },
+  });
+  await Deno.writeTextFile(join(data, "config.json"), JSON.stringify(config(1)));
+  const run = await Deno.makeTempDir();
+  await runJob(join(data, "config.json"), { runDir: run, until: "cluster" });
+  const labels = pl.readParquet(join(run, "segments.parquet")).getColumn("segment").toArray();
+  const sizes = new Map<number, number>();
+  for (const l of labels as number[]) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const sorted = [...sizes.values()].sort((a, b) => a - b);
+  // Half the segments fall under the minimum.
+  const min = sorted[Math.floor(sorted.length / 2)];
+  const small = [...sizes].filter(([, n]) => n < min).map(([s]) => s);
+  ok(small.length >= 2 && small.length < sizes.size, `sizes ${sorted}, minimum ${min}`);
+
+  await Deno.writeTextFile(join(data, "config.json"), JSON.stringify(config(min)));
+  await runJob(join(data, "config.json"), { runDir: run });
+  const personas = JSON.parse(await Deno.readTextFile(join(run, "personas.json"))) as {
+    kind: string;
+    segments: number[];
+  }[];
+  for (const p of personas.filter((p) => p.kind === "segment")) {
+    ok(!p.segments.some((s) => small.includes(s)), `persona of small segment ${p.segments}`);
+  }
+  const texts = [
+    join(run, "report.html"),
+    join(run, "personas.md"),
+    ...filesUnder(join(run, "charts")).filter((f) => f.endsWith(".svg")),
+  ];
+  for (const file of texts) {
+    const body = await Deno.readTextFile(file);
+    for (const s of small) {
+      ok(!new RegExp(`Segment ${s}\\b`).test(body), `'Segment ${s}' shown in ${file}`);
+    }
+  }
+  const sizesSvg = await Deno.readTextFile(join(run, "charts", "sizes.svg"));
+  ok(sizesSvg.includes("Smaller segments (pooled"), "the sizes chart shows the pooled segments");
+  for (const csv of ["scores.csv", "assignments.csv"]) {
+    const df = pl.readCSV(join(run, csv));
+    for (const column of ["segment", "predicted"].filter((c) => df.columns.includes(c))) {
+      const seen = new Set(df.getColumn(column).toArray() as number[]);
+      for (const s of small) ok(!seen.has(s), `segment ${s} in ${csv} column ${column}`);
+      if (column === "segment") ok(seen.has(-2), `${csv} pools the small segments as -2`);
+    }
+  }
+});

@@ -314,13 +314,15 @@ Deno.test("fitText() caps texts per customer, keeping the most recent, and repor
 
 Deno.test("fitText() validates its options and its input table", async () => {
   await assert.rejects(() => fitTiny({ embeddingDims: 0 }), {
-    name: "RangeError",
-    message: "The 'embeddingDims' option of the text stage must be an integer from 1 to 512. " +
-      "Got 0 instead",
+    name: "OptionError",
+    message: "The 'embeddingDims' option of text must be an integer in [1, 512]. Got 0 instead",
   });
   await assert.rejects(() => fitTiny({ fallback: "bm25" as "tfidf" }), {
-    message:
-      `The 'fallback' option of the text stage must be "tfidf" or "none". Got "bm25" instead`,
+    message: `The 'fallback' option of text must be "tfidf" or "none". Got "bm25" instead`,
+  });
+  await assert.rejects(() => fitTiny({ models: { sentiment: { batchSize: 0 } } }), {
+    message: "The 'models.sentiment.batchSize' option of text must be an integer in [1, 1024]. " +
+      "Got 0 instead",
   });
   await assert.rejects(
     () =>

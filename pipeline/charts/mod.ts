@@ -7,6 +7,13 @@
  */
 
 export {
+  buildCharts,
+  type ChartInputs,
+  type ChartsOptions,
+  segmentNames,
+  sentimentBySegment,
+} from "./_assemble.ts";
+export {
   CATEGORY_PALETTE,
   categoryMixChart,
   type CategoryMixOptions,

@@ -7,16 +7,7 @@
  */
 
 import { lbfgs } from "./_logreg_lbfgs.ts";
-
-/** Settings of the logistic regression. */
-export interface LogisticOptions {
-  /** Inverse regularisation strength, as scikit-learn's C: smaller means stronger shrinkage. */
-  C: number;
-  /** Stop when the largest gradient component of the (mean) objective is at most this. */
-  tol: number;
-  /** Most L-BFGS iterations. */
-  maxIter: number;
-}
+import type { LogisticOptions } from "./options.ts";
 
 /** What a fit learned: one row of coefficients and one intercept per class. */
 export interface LogisticFit {

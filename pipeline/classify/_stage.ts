@@ -13,7 +13,7 @@ import {
   type ModelKind,
   resolveClassifyOptions,
   resolveFitOptions,
-} from "./_options.ts";
+} from "./options.ts";
 import { complement, stratifiedKFold, stratifiedSplit } from "./_cv.ts";
 import { type ClassificationReport, classificationReport, meanSd } from "./_metrics.ts";
 import { type ClassifierModel, fitClassifier, predict } from "./classify.ts";

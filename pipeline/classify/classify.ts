@@ -14,7 +14,7 @@ import {
   type LogisticOptions,
   resolveFitOptions,
   type TreeOptions,
-} from "./_options.ts";
+} from "./options.ts";
 import { growForest } from "./_forest.ts";
 import { fitLogistic, logisticProba } from "./_logreg.ts";
 import {
@@ -27,18 +27,6 @@ import {
 } from "./_tree.ts";
 import type { Matrix } from "../types.ts";
 
-export {
-  CLASSIFY_DEFAULTS,
-  type ClassifyOptions,
-  type ClassifyOptionsInput,
-  type FitOptions,
-  type FitOptionsInput,
-  type ForestOptions,
-  type LogisticOptions,
-  MODEL_KINDS,
-  type ModelKind,
-  type TreeOptions,
-} from "./_options.ts";
 export { complement, type Split, stratifiedKFold, stratifiedSplit } from "./_cv.ts";
 export {
   type ClassificationReport,

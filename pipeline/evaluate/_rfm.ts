@@ -27,18 +27,9 @@
 
 import pl from "nodejs-polars";
 import { quantileSorted } from "./_stats.ts";
+import type { RfmColumns } from "./options.ts";
 
-/** Which feature columns give recency, frequency and monetary value. */
-export interface RfmColumns {
-  /** Days (or any unit) since the last purchase; lower is better. Absent: no recency score. */
-  recency?: string | null;
-  /** Purchase counts; several columns are summed (e.g. web + store + catalogue purchases). */
-  frequency: string | string[];
-  /** Spend; several columns are summed (e.g. spend per product category). */
-  monetary: string | string[];
-  /** "named" (needs recency) or "score" bands. @default "named" */
-  scheme?: "named" | "score";
-}
+export type { RfmColumns };
 
 /** The cut points of one score. */
 export interface RfmScoreModel {

@@ -1,93 +1,11 @@
 /**
- * Statistics of the evaluate stage: the regularized incomplete gamma function (hence chi-square
- * p-values and normal quantiles), Wilson score intervals, Pearson's chi-square test of a
- * contingency table and Cramér's V.
+ * Statistics of the evaluate stage: Wilson score intervals, Pearson's chi-square test of a
+ * contingency table and Cramér's V (p-values from math/distributions.ts).
  *
  * @module
  */
 
-const EPS = 1e-16;
-const TINY = 1e-300;
-const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/**
- * ln Γ(z) for z > 0. Shifts z up to ≥ 15 with Γ(z) = Γ(z + m) / (z (z+1) … (z+m−1)), then uses
- * Stirling's series; its first omitted term is below 1e-16 there.
- */
-export function lnGamma(z: number): number {
-  if (!(z > 0)) throw new RangeError(`lnGamma needs a number > 0. Got ${z} instead`);
-  let shift = 0;
-  while (z < 15) {
-    shift += Math.log(z);
-    z += 1;
-  }
-  const z2 = 1 / (z * z);
-  // Coefficients are B(2k) / (2k (2k−1)) for the Bernoulli numbers 1/6, −1/30, 1/42, −1/30, 5/66.
-  const series = (1 / z) *
-    (1 / 12 + z2 * (-1 / 360 + z2 * (1 / 1260 + z2 * (-1 / 1680 + z2 * (1 / 1188)))));
-  return (z - 0.5) * Math.log(z) - z + LN_SQRT_2PI + series - shift;
-}
-
-/**
- * ln Q(a, x), the log of the upper regularized incomplete gamma function Γ(a, x) / Γ(a):
- * the power series of P below x = a + 1, the continued fraction of Q above (modified Lentz).
- * Kept in logs so tiny p-values keep their digits until the caller exponentiates.
- */
-export function lnGammaQ(a: number, x: number): number {
-  if (!(a > 0)) throw new RangeError(`gammaQ needs a > 0. Got ${a} instead`);
-  if (!(x >= 0)) throw new RangeError(`gammaQ needs x ≥ 0. Got ${x} instead`);
-  if (x === 0) return 0;
-  const front = -x + a * Math.log(x) - lnGamma(a);
-  if (x < a + 1) {
-    let term = 1 / a, sum = term;
-    for (let n = 1; n < 10000; n++) {
-      term *= x / (a + n);
-      sum += term;
-      if (Math.abs(term) < Math.abs(sum) * EPS) break;
-    }
-    return Math.log1p(-Math.min(1, Math.exp(front) * sum));
-  }
-  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
-  for (let i = 1; i < 10000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = b + an / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const step = d * c;
-    h *= step;
-    if (Math.abs(step - 1) < EPS) break;
-  }
-  return front + Math.log(h);
-}
-
-/** Upper tail P(X > x) of a chi-square distribution with `dof` degrees of freedom. */
-export function chiSquareSf(x: number, dof: number): number {
-  if (!(dof > 0)) throw new RangeError(`chiSquareSf needs dof > 0. Got ${dof} instead`);
-  if (!(x > 0)) return 1;
-  return Math.exp(lnGammaQ(dof / 2, x / 2));
-}
-
-/**
- * The standard normal quantile z with P(Z ≤ z) = p, for p in (0.5, 1): z² / 2 solves
- * Q(1/2, y) = 2(1 − p), found by bisection to machine precision.
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0.5 && p < 1)) {
-    throw new RangeError(`normalQuantile needs 0.5 < p < 1. Got ${p} instead`);
-  }
-  const target = Math.log(2 * (1 - p));
-  let lo = 0, hi = 1000; // on y = z² / 2; Q falls as y grows
-  for (let i = 0; i < 200 && hi - lo > 0; i++) {
-    const mid = (lo + hi) / 2;
-    if (mid === lo || mid === hi) break;
-    if (lnGammaQ(0.5, mid) > target) lo = mid;
-    else hi = mid;
-  }
-  return Math.sqrt(2 * ((lo + hi) / 2));
-}
+import { chiSquareSf } from "../math/mod.ts";
 
 /** A share with its interval. */
 export interface Interval {

@@ -13,8 +13,9 @@
 
 import pl from "nodejs-polars";
 import type { FeatureMeta, StageResult } from "../types.ts";
-import { didYouMean } from "../errors.ts";
-import { normalQuantile, wilson } from "./_stats.ts";
+import { didYouMean, InputError } from "../errors.ts";
+import { wilson } from "./_stats.ts";
+import { normalQuantile } from "../math/mod.ts";
 import {
   associationOf,
   bootstrapVDifferences,
@@ -30,12 +31,18 @@ import {
   rfmBaseline,
   TRANSACTION_RFM,
 } from "./_baselines.ts";
-import { EVALUATE_DEFAULTS, type EvaluateOptions, resolveEvaluateOptions } from "./_options.ts";
+import {
+  EVALUATE_DEFAULTS,
+  type EvaluateOptions,
+  type EvaluateOptionsInput,
+  resolveEvaluateOptions,
+} from "./options.ts";
 import { type MethodComparison, verdictText } from "./_verdict.ts";
 import { type RfmModel, rfmSegmentOrder } from "./_rfm.ts";
 
 export { EVALUATE_DEFAULTS, type EvaluateOptions, type MethodComparison, type OutcomeRate };
-export { chiSquareSf, chiSquareTest, normalQuantile, wilson } from "./_stats.ts";
+export { chiSquareTest, wilson } from "./_stats.ts";
+export { chiSquareSf, normalQuantile } from "../math/mod.ts";
 export type { Association, Interval } from "./_stats.ts";
 export {
   applyRfm,
@@ -186,11 +193,42 @@ function readOutcome(outcomes: pl.DataFrame, ids: string[], o: EvaluateOptions) 
 const personaeLabel = (s: number | string) => (Number(s) < 0 ? "Noise" : `Segment ${s}`);
 
 /**
+ * Checks that the outcome exists in the outcomes table and that its event is known (the
+ * `positive` option, or a yes/no-like pair of values), as soon as ingest has read the outcomes:
+ * a run stops with one clear message instead of failing after clustering.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { checkOutcome } from "./evaluate.ts";
+ * const outcomes = pl.DataFrame({ customer_id: ["a", "b", "c"], plan: ["gold", "silver", "none"] });
+ * checkOutcome(outcomes, { outcome: "plan", positive: "gold" });
+ * let said = "";
+ * try {
+ *   checkOutcome(outcomes, { outcome: "plan" });
+ * } catch (e) {
+ *   said = (e as Error).message;
+ * }
+ * if (!said.includes("Set the 'positive' option")) throw new Error(said);
+ * ```
+ */
+export function checkOutcome(outcomes: pl.DataFrame, options: EvaluateOptionsInput): void {
+  const o = resolveEvaluateOptions(options);
+  try {
+    readOutcome(outcomes, [], o);
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/**
  * Evaluates segments against an outcome they were not built from, beside the RFM and raw
  * K-Means baselines. Deterministic for a given seed.
  *
  * @param inputs See {@link EvaluateInputs}.
- * @param options See {@link EvaluateOptions}; defaults in {@link EVALUATE_DEFAULTS}.
+ * @param options See {@link EvaluateOptions} (one rule each in ./options.ts); defaults in
+ *   {@link EVALUATE_DEFAULTS}.
  *
  * @example
  * ```ts
@@ -204,7 +242,7 @@ const personaeLabel = (s: number | string) => (Number(s) < 0 ? "Noise" : `Segmen
  */
 export function evaluateStage(
   inputs: EvaluateInputs,
-  options: Partial<EvaluateOptions> & { outcome: string },
+  options: EvaluateOptionsInput,
 ): StageResult<EvaluateOutputs> {
   const o = resolveEvaluateOptions(options);
   const { warnings, warn } = collector(STAGE);

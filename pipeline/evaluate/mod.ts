@@ -11,11 +11,10 @@
 export {
   applyRfm,
   type Association,
+  checkOutcome,
   chiSquareSf,
   chiSquareTest,
-  EVALUATE_DEFAULTS,
   type EvaluateInputs,
-  type EvaluateOptions,
   type EvaluateOutputs,
   evaluateStage,
   fitRfm,
@@ -30,3 +29,10 @@ export {
   TRANSACTION_RFM,
   wilson,
 } from "./evaluate.ts";
+export {
+  EVALUATE_DEFAULTS,
+  EVALUATE_RULES,
+  type EvaluateOptions,
+  type EvaluateOptionsInput,
+  resolveEvaluateOptions,
+} from "./options.ts";

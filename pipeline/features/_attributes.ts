@@ -9,15 +9,9 @@
 import pl from "nodejs-polars";
 import type { FeatureMeta, StageWarning } from "../types.ts";
 import { DAY_MS, epochMs, isBool, isNumeric, isTemporal, isText, meta } from "./_util.ts";
+import type { AttributeSpec } from "./options.ts";
 
 /** One attribute column and how to treat it. */
-export interface AttributeSpec {
-  name: string;
-  kind: "numeric" | "categorical";
-  /** Overrides the inferred heavy-tail flag (no negatives and skewness above 1). */
-  heavyTailed?: boolean;
-}
-
 /** Settings the attribute family needs. */
 export interface AttributeSettings {
   attributes?: AttributeSpec[];

@@ -51,52 +51,9 @@ import {
 } from "./_util.ts";
 import { ordersFamily } from "./_orders.ts";
 import { activeMonths, eventsFamily, socialFamily } from "./_activity.ts";
-import { attributeFamily, type AttributeSpec } from "./_attributes.ts";
-import { validateFeaturesOptions } from "./_options.ts";
-
-export type { AttributeSpec };
-
-/** Options of {@link buildFeatures}. */
-export interface FeaturesOptions {
-  /** "YYYY-MM-DD", an ISO timestamp or a Date. @default latest timestamp in the data + 1 day */
-  referenceDate?: string | Date;
-  /** Customer columns to pass through; inferred from the dtypes when absent. */
-  attributes?: AttributeSpec[];
-  /** Customer columns never used as features. @default [] */
-  exclude?: string[];
-  /** Outcome columns (kept out of the features, used for external validation). @default [] */
-  outcomes?: string[];
-  /** Categories (by total spend) that get their own share columns; the rest is "other". @default 8 */
-  topCategories?: number;
-  /** Channels (by orders) that get their own share column. @default 6 */
-  topChannels?: number;
-  /** Event types (by count) that get their own count column. @default 8 */
-  topEventTypes?: number;
-  /** Social kinds (by count) that get their own rate column. @default 8 */
-  topSocialKinds?: number;
-  /** The event type that counts as viewing a product. @default "view" */
-  viewEvent?: string;
-  /** The event type that counts as adding to the cart. @default "cart" */
-  cartEvent?: string;
-  /** Days within which an order must follow a cart event for it not to count as abandoned. @default 7 */
-  abandonmentDays?: number;
-  /** Text attributes with more distinct values are not inferred as categorical. @default 50 */
-  maxCategoricalLevels?: number;
-}
-
-/** The defaults of {@link FeaturesOptions}, merged once at the start of the stage. */
-export const FEATURES_DEFAULTS = {
-  exclude: [] as string[],
-  outcomes: [] as string[],
-  topCategories: 8,
-  topChannels: 6,
-  topEventTypes: 8,
-  topSocialKinds: 8,
-  viewEvent: "view",
-  cartEvent: "cart",
-  abandonmentDays: 7,
-  maxCategoricalLevels: 50,
-};
+import { attributeFamily } from "./_attributes.ts";
+import { parseOptions } from "../options.ts";
+import { FEATURES_RULES, type FeaturesOptions } from "./options.ts";
 
 /** What {@link buildFeatures} returns. */
 export interface FeaturesOutput {
@@ -133,8 +90,7 @@ export function buildFeatures(
   tables: Tables,
   options: FeaturesOptions = {},
 ): StageResult<FeaturesOutput> {
-  const o = { ...FEATURES_DEFAULTS, ...options };
-  validateFeaturesOptions(o);
+  const o = parseOptions("features", FEATURES_RULES, options);
   const warnings: StageWarning[] = [];
   const customers = tables.customers;
   checkCustomers(customers);

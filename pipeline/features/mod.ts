@@ -6,10 +6,11 @@
  * @module
  */
 
+export { buildFeatures, type FeaturesOutput } from "./features.ts";
 export {
   type AttributeSpec,
-  buildFeatures,
   FEATURES_DEFAULTS,
+  FEATURES_RULES,
   type FeaturesOptions,
-  type FeaturesOutput,
-} from "./features.ts";
+  type ResolvedFeaturesOptions,
+} from "./options.ts";

@@ -9,7 +9,7 @@
 
 import { checkMatrix, columnNames } from "../classify/mod.ts";
 import { type DriverRow, segmentDrivers } from "./_drivers.ts";
-import { meanSd, type MetricName, score } from "../classify/mod.ts";
+import { meanSd, score } from "../classify/mod.ts";
 import { permutation, rng } from "../math/mod.ts";
 import {
   type ClassifierModel,
@@ -19,6 +19,8 @@ import {
   type TreeModel,
 } from "../classify/mod.ts";
 import type { Matrix, StageResult, StageWarning } from "../types.ts";
+import { parseOptions } from "../options.ts";
+import { IMPORTANCE_RULES, type PermutationOptions } from "./options.ts";
 
 export { type DriverRow, segmentDrivers };
 
@@ -47,23 +49,6 @@ export interface PermutationRow extends ImportanceRow {
   /** The drop in each repeat. */
   drops: number[];
 }
-
-/** Settings of permutation importance. */
-export interface PermutationOptions {
-  nRepeats: number;
-  seed: number;
-  metric: MetricName;
-  /** Columns permuted together, by group name; null permutes each column on its own. */
-  groups: Record<string, string[]> | null;
-}
-
-/** Defaults of permutation importance and the importance stage. */
-export const IMPORTANCE_DEFAULTS: Readonly<PermutationOptions> = {
-  nRepeats: 5,
-  seed: 0,
-  metric: "accuracy",
-  groups: null,
-};
 
 /**
  * Coefficients per segment and feature. The matrix is standardised before classification, so
@@ -102,23 +87,6 @@ export function coefficientTable(model: LogisticModel): CoefficientRow[] {
  */
 export function impurityImportance(model: TreeModel | ForestModel): ImportanceRow[] {
   return model.columns.map((feature, j) => ({ feature, mean: model.importance[j] }));
-}
-
-function resolvePermutation(input: Partial<PermutationOptions>): PermutationOptions {
-  const o = { ...IMPORTANCE_DEFAULTS, ...input };
-  const fail = (key: string, says: string, v: unknown) => {
-    throw new RangeError(
-      `The '${key}' option of importance must be ${says}. Got ${JSON.stringify(v)} instead`,
-    );
-  };
-  if (!Number.isInteger(o.nRepeats) || o.nRepeats < 1) {
-    fail("nRepeats", "an integer ≥ 1", o.nRepeats);
-  }
-  if (!Number.isInteger(o.seed)) fail("seed", "an integer", o.seed);
-  if (o.metric !== "accuracy" && o.metric !== "macroF1") {
-    fail("metric", '"accuracy" or "macroF1"', o.metric);
-  }
-  return o;
 }
 
 /** Column indices of each group; throws on a column the matrix does not have. */
@@ -165,7 +133,15 @@ export function permutationImportance(
   labels: ArrayLike<number>,
   options: Partial<PermutationOptions> = {},
 ): PermutationRow[] {
-  const o = resolvePermutation(options);
+  return permute(model, matrix, labels, parseOptions("importance", IMPORTANCE_RULES, options));
+}
+
+function permute(
+  model: ClassifierModel,
+  matrix: Matrix,
+  labels: ArrayLike<number>,
+  o: PermutationOptions,
+): PermutationRow[] {
   checkMatrix(matrix, "permutationImportance");
   if (labels.length !== matrix.rows) {
     throw new TypeError(
@@ -247,7 +223,7 @@ export function importanceStage(
   inputs: ImportanceInputs,
   options: Partial<PermutationOptions> = {},
 ): StageResult<ImportanceOutputs> {
-  const o = resolvePermutation(options);
+  const o = parseOptions("importance", IMPORTANCE_RULES, options);
   const { model, matrix, labels } = inputs;
   const warnings: StageWarning[] = [];
   const chosen = inputs.rows
@@ -271,8 +247,8 @@ export function importanceStage(
     outputs: {
       coefficients: model.kind === "logistic" ? coefficientTable(model) : [],
       impurity: model.kind === "logistic" ? [] : impurityImportance(model),
-      permutation: permutationImportance(model, held, heldLabels, single),
-      groupedPermutation: o.groups ? permutationImportance(model, held, heldLabels, o) : [],
+      permutation: permute(model, held, heldLabels, single),
+      groupedPermutation: o.groups ? permute(model, held, heldLabels, o) : [],
       drivers: inputs.values ? segmentDrivers(inputs.values, inputs.segments ?? labels) : [],
     },
     warnings,

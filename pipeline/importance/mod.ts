@@ -11,14 +11,13 @@ export {
   type CoefficientRow,
   coefficientTable,
   type DriverRow,
-  IMPORTANCE_DEFAULTS,
   type ImportanceInputs,
   type ImportanceOutputs,
   type ImportanceRow,
   importanceStage,
   impurityImportance,
   permutationImportance,
-  type PermutationOptions,
   type PermutationRow,
   segmentDrivers,
 } from "./importance.ts";
+export { IMPORTANCE_DEFAULTS, IMPORTANCE_RULES, type PermutationOptions } from "./options.ts";

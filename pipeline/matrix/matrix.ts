@@ -9,7 +9,13 @@
 
 import type pl from "nodejs-polars";
 import type { FeatureGroup, FeatureMeta, Matrix, StageResult, StageWarning } from "../types.ts";
-import { MATRIX_DEFAULTS, type MatrixOptions, validateMatrixOptions } from "./_options.ts";
+import { parseOptions } from "../options.ts";
+import {
+  MATRIX_DEFAULTS,
+  MATRIX_RULES,
+  type MatrixOptions,
+  type ResolvedMatrixOptions,
+} from "./options.ts";
 import {
   applyCategorical,
   applyNumeric,
@@ -59,8 +65,8 @@ export function fitMatrix(
   meta: FeatureMeta[],
   options: MatrixOptions = {},
 ): MatrixModel {
-  const o = { ...MATRIX_DEFAULTS, ...behaviourFirst(meta, options), ...options };
-  validateMatrixOptions(o);
+  const given = parseOptions("matrix", MATRIX_RULES, options);
+  const o: ResolvedMatrixOptions = { ...given, ...behaviourFirst(meta, options) };
   requireColumn(o.idColumn, features.columns, "features");
   const selected = selectFeatures(meta, o);
   for (const m of selected) requireColumn(m.name, features.columns, "features");
@@ -229,7 +235,7 @@ export function withTextFeatures(
   };
 }
 
-function selectFeatures(meta: FeatureMeta[], o: MatrixOptions & typeof MATRIX_DEFAULTS) {
+function selectFeatures(meta: FeatureMeta[], o: ResolvedMatrixOptions) {
   const names = meta.map((m) => m.name);
   for (const c of [...(o.columns ?? []), ...o.excludeColumns]) {
     requireColumn(c, names, "feature meta");

@@ -9,14 +9,18 @@
 
 export { numericColumn } from "./_util.ts";
 export {
+  MATRIX_DEFAULTS,
+  MATRIX_RULES,
+  type MatrixOptions,
+  type ResolvedMatrixOptions,
+} from "./options.ts";
+export {
   applyMatrix,
   buildMatrix,
   type CategoricalStep,
   type ColumnStep,
   fitMatrix,
-  MATRIX_DEFAULTS,
   type MatrixModel,
-  type MatrixOptions,
   type NumericStep,
   type PcaModel,
   rawMatrix,

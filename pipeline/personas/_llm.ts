@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import type { StageWarning } from "../types.ts";
 import { formatNumber, formatPercent } from "./_format.ts";
-import type { GenerationCache, LlmWriterOptions, ResolvedPersonasOptions } from "./_options.ts";
+import type { GenerationCache, LlmWriterOptions, ResolvedPersonasOptions } from "./options.ts";
 import type { Persona } from "./personas.ts";
 import { maskPii } from "../privacy.ts";
 import { upperFirst } from "./_i18n.ts";

@@ -12,15 +12,11 @@ export { formatNumber, formatPercent } from "./_format.ts";
 export { stringsFor, upperFirst } from "./_i18n.ts";
 export {
   buildPersonas,
-  type GenerationCache,
   type LevelNote,
-  type LlmWriterOptions,
   type Persona,
   type PersonaInputs,
   type PersonaLanguage,
-  PERSONAS_DEFAULTS,
   personasMarkdown,
-  type PersonasOptions,
   type PersonasOutput,
   type PersonaTextRow,
   type PersonaTrait,
@@ -28,3 +24,12 @@ export {
   type ShareItem,
   type Voice,
 } from "./personas.ts";
+export {
+  type GenerationCache,
+  type LlmWriterOptions,
+  PERSONAS_DEFAULTS,
+  PERSONAS_RULES,
+  type PersonasOptions,
+  type ResolvedPersonasOptions,
+  resolvePersonasOptions,
+} from "./options.ts";

@@ -20,7 +20,7 @@ import {
   type PersonasOptions,
   type ResolvedPersonasOptions,
   resolvePersonasOptions,
-} from "./_options.ts";
+} from "./options.ts";
 import { type PersonaTextRow, segmentVoices, type Voice } from "./_text.ts";
 import {
   describedRows,
@@ -38,8 +38,6 @@ import { writeSummaries } from "./_llm.ts";
 import { personasMarkdown } from "./_markdown.ts";
 
 export { personasMarkdown };
-export { PERSONAS_DEFAULTS } from "./_options.ts";
-export type { GenerationCache, LlmWriterOptions, PersonasOptions } from "./_options.ts";
 export type { LevelNote, PersonaLanguage, PersonaTextRow, PersonaTrait, ShareItem, Voice };
 
 /** What the personas stage reads: plain arrays and objects from earlier stages. */

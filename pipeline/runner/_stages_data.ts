@@ -12,7 +12,7 @@ import { type AttributeSpec, buildFeatures } from "../features/mod.ts";
 import { buildMatrix, type MatrixOptions, withTextFeatures } from "../matrix/mod.ts";
 import { type ClusterOptions, clusterStage } from "../cluster/mod.ts";
 import { fitText, type TextOptions } from "../text/mod.ts";
-import { pseudonymize } from "../privacy.ts";
+import { poolLabels, pseudonymize, smallSegments } from "../privacy.ts";
 import type { FeatureMeta, Matrix, Tables } from "../types.ts";
 import pl from "nodejs-polars";
 import { ingest } from "../ingest/mod.ts";
@@ -196,6 +196,7 @@ export const clusterStageDef: Stage = {
       onProgress: (done, total) => progress(done, total),
     }, ids);
     const { model, labels, attachedLabels: _a, customerIds: _c, ...summary } = o;
+    const small = smallSegments(labels, ctx.loaded.config.privacy.minSegmentSize);
     return {
       outputs: {
         cluster_model: model,
@@ -205,7 +206,7 @@ export const clusterStageDef: Stage = {
         ]),
         assignments: pl.DataFrame([
           pl.Series("customer_id", shareableIds(ids, ctx.loaded)),
-          pl.Series("segment", labels, pl.Int32),
+          pl.Series("segment", poolLabels(labels, small), pl.Int32),
         ]),
         cluster_summary: summary,
       },

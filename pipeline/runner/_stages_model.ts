@@ -11,11 +11,17 @@ import {
   classifyStage,
   predictProba,
 } from "../classify/mod.ts";
-import { type EvaluateOptions, evaluateStage } from "../evaluate/mod.ts";
+import {
+  checkOutcome,
+  type EvaluateOptions,
+  type EvaluateOptionsInput,
+  evaluateStage,
+} from "../evaluate/mod.ts";
 import { importanceStage, type PermutationOptions } from "../importance/mod.ts";
 import { type MatrixModel, rawMatrix } from "../matrix/mod.ts";
 import type { Stage } from "./run.ts";
-import { allFeatures } from "./_stages_data.ts";
+import { allFeatures, shareableIds } from "./_stages_data.ts";
+import { poolLabels, smallSegments } from "../privacy.ts";
 import type { FeatureMeta, Matrix } from "../types.ts";
 
 /** Segment labels of the matrix rows, from the cluster stage's assignments. */
@@ -32,7 +38,7 @@ export const classifyStageDef: Stage = {
     { name: "scores", kind: "csv" },
   ],
   code: ["classify/mod.ts", "runner/_stages_model.ts"],
-  options: ({ config }) => config.classify,
+  options: ({ config }) => ({ classify: config.classify, privacy: config.privacy }),
   run(inputs, ctx) {
     const matrix = inputs.matrix as Matrix;
     const labels = labelsOf(inputs.segments as pl.DataFrame);
@@ -52,6 +58,7 @@ export const classifyStageDef: Stage = {
       probability[i] = proba[i * k + best];
     }
     const ids = (inputs.matrix_ids as pl.DataFrame).getColumn("customer_id");
+    const small = smallSegments(labels, ctx.loaded.config.privacy.minSegmentSize);
     // Train times differ run to run: they go to the manifest, not into the artifacts.
     const untimed = <T>(x: T): T =>
       JSON.parse(JSON.stringify(x, (k, v) => k === "trainSeconds" ? undefined : v));
@@ -67,9 +74,9 @@ export const classifyStageDef: Stage = {
           split: { train: Array.from(o.split.train), test: Array.from(o.split.test) },
         },
         scores: pl.DataFrame([
-          ids,
-          pl.Series("segment", labels, pl.Int32),
-          pl.Series("predicted", predicted, pl.Int32),
+          pl.Series("customer_id", shareableIds(ids.toArray() as string[], ctx.loaded)),
+          pl.Series("segment", poolLabels(labels, small), pl.Int32),
+          pl.Series("predicted", poolLabels(predicted, small), pl.Int32),
           pl.Series("probability", probability, pl.Float64),
         ]),
       },
@@ -158,6 +165,11 @@ export const evaluateStageDef: Stage = {
   options: ({ config }) => config.evaluate,
   applies: ({ config }) =>
     config.evaluate ? true : "no outcome named (config key 'evaluate' is absent)",
+  precheck: {
+    inputs: ["outcomes"],
+    run: (inputs, { config }) =>
+      checkOutcome(inputs.outcomes as pl.DataFrame, config.evaluate as EvaluateOptionsInput),
+  },
   run(inputs, ctx) {
     const { features, meta } = allFeatures(inputs);
     const options = ctx.loaded.config.evaluate as Partial<EvaluateOptions> & { outcome: string };

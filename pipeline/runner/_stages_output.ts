@@ -8,26 +8,11 @@ import pl from "nodejs-polars";
 import { createHash } from "node:crypto";
 import { relative } from "node:path";
 import type { ClusterOutputs } from "../cluster/mod.ts";
-import { silhouetteSamples } from "../cluster/mod.ts";
-import type { DriverRow, ImportanceOutputs } from "../importance/mod.ts";
+import type { ImportanceOutputs } from "../importance/mod.ts";
 import { versions } from "./run.ts";
+import { POOLED_NAME, smallSegments } from "../privacy.ts";
 import { buildPersonas, type Persona, type PersonasOptions } from "../personas/mod.ts";
-import {
-  categoryMixChart,
-  confusionChart,
-  countSegments,
-  heatmapChart,
-  importanceChart,
-  kSelectionChart,
-  meanIntervals,
-  outcomeRateChart,
-  pca2d,
-  segmentMapChart,
-  segmentSizesChart,
-  sentimentChart,
-  silhouetteChart,
-  toPng,
-} from "../charts/mod.ts";
+import { buildCharts, segmentNames, sentimentBySegment, toPng } from "../charts/mod.ts";
 import { buildReport } from "../report/mod.ts";
 import type { ScoringModel } from "../score/mod.ts";
 import type { ClassifierModel } from "../classify/mod.ts";
@@ -37,7 +22,6 @@ import type { TextModel, TextOptions } from "../text/mod.ts";
 import type { Stage } from "./run.ts";
 import type { FeatureMeta, Matrix } from "../types.ts";
 import { labelsOf } from "./_stages_model.ts";
-import { permutation, rng } from "../math/mod.ts";
 
 type ClusterSummary = Omit<ClusterOutputs, "model" | "labels" | "attachedLabels" | "customerIds">;
 
@@ -94,59 +78,6 @@ export const personasStageDef: Stage = {
   },
 };
 
-/** Persona names by segment, for chart labels. */
-function segmentNames(personas: Persona[]): Record<number, string> {
-  const names: Record<number, string> = {};
-  for (const p of personas) if (p.kind === "segment") names[p.segments[0]] = p.name;
-  return names;
-}
-
-/** The features that set segments apart most (largest |z| anywhere), for the heat map. */
-function topDriverCells(drivers: DriverRow[], top: number) {
-  const best = new Map<string, number>();
-  for (const d of drivers) {
-    if (d.z === null || !Number.isFinite(d.z)) continue;
-    best.set(d.feature, Math.max(best.get(d.feature) ?? 0, Math.abs(d.z)));
-  }
-  const keep = new Set(
-    [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, top)
-      .map(([f]) => f),
-  );
-  return drivers.filter((d) => keep.has(d.feature) && d.z !== null && Number.isFinite(d.z))
-    .map((d) => ({ segment: d.segment, feature: d.feature, z: d.z as number }));
-}
-
-function categoryMix(drivers: DriverRow[]) {
-  return drivers.filter((d) => d.feature.startsWith("spend_share_") && d.meanIn !== null)
-    .map((d) => ({
-      segment: d.segment,
-      category: d.feature.slice("spend_share_".length),
-      value: d.meanIn as number,
-    }));
-}
-
-/** Per-customer silhouettes on a seeded sample: exact silhouettes cost O(n²). */
-function silhouetteSample(matrix: Matrix, labels: Int32Array, seed: number, rows = 2000) {
-  const n = matrix.rows, d = matrix.cols;
-  const pick = n <= rows ? null : Array.from(permutation(n, rng(seed)).subarray(0, rows)).sort((
-    a,
-    b,
-  ) => a - b);
-  const idx = pick ?? Array.from({ length: n }, (_, i) => i);
-  const data = new Float64Array(idx.length * d);
-  const seg = new Int32Array(idx.length);
-  idx.forEach((r, i) => {
-    data.set(matrix.data.subarray(r * d, (r + 1) * d), i * d);
-    seg[i] = labels[r];
-  });
-  const keep = Array.from(seg).map((s, i) => [s, i]).filter(([s]) => s >= 0).map(([, i]) => i);
-  if (new Set(keep.map((i) => seg[i])).size < 2) return null;
-  const sub = new Float64Array(keep.length * d);
-  keep.forEach((r, i) => sub.set(data.subarray(r * d, (r + 1) * d), i * d));
-  const subSeg = Int32Array.from(keep.map((i) => seg[i]));
-  return { segment: subSeg, silhouette: silhouetteSamples(sub, keep.length, d, subSeg) };
-}
-
 export const chartsStageDef: Stage = {
   name: "charts",
   inputs: [
@@ -161,93 +92,30 @@ export const chartsStageDef: Stage = {
   optional: ["texts", "evaluation", "text_meta"],
   outputs: [{ name: "charts", kind: "files", file: "charts" }],
   code: ["charts/mod.ts", "runner/_stages_output.ts"],
-  options: () => ({}),
+  options: ({ config }) => ({ privacy: config.privacy }),
   run(inputs, ctx) {
-    const names = segmentNames(inputs.personas as Persona[]);
-    const opts = { segmentNames: names };
     const segments = inputs.segments as pl.DataFrame;
-    const labels = labelsOf(segments);
-    const matrix = inputs.matrix as Matrix;
-    const cluster = inputs.cluster_summary as ClusterSummary;
-    const classify = inputs.classify_summary as ClassifySummary;
-    const importance = inputs.importance as ImportanceOutputs;
-    const groups = new Map(
-      [
+    const texts = inputs.texts as pl.DataFrame | undefined;
+    const { outputs: charts, warnings } = buildCharts({
+      labels: labelsOf(segments),
+      matrix: inputs.matrix as Matrix,
+      personas: inputs.personas as Persona[],
+      cluster: inputs.cluster_summary as ClusterSummary,
+      classify: inputs.classify_summary as ClassifySummary,
+      importance: inputs.importance as ImportanceOutputs,
+      meta: [
         ...(inputs.feature_meta as FeatureMeta[]),
         ...((inputs.text_meta as FeatureMeta[] | undefined) ?? []),
-      ].map((m) => [m.name, m.group]),
-    );
-    const charts: Record<string, string> = {};
-    charts.sizes = segmentSizesChart(countSegments(labels), {
-      ...opts,
-      title: "Customers per segment",
-    });
-    const map = pca2d(matrix);
-    charts.map = segmentMapChart({ x: map.x, y: map.y, segment: labels }, {
-      ...opts,
-      title: "Customers on the first two principal components",
-      xLabel: `PC1 (${(100 * map.explained[0]).toFixed(0)}% of variance)`,
-      yLabel: `PC2 (${(100 * map.explained[1]).toFixed(0)}% of variance)`,
-      seed: ctx.seed,
-    });
-    const drivers = importance.drivers;
-    charts.profile = heatmapChart(topDriverCells(drivers, 20), {
-      ...opts,
-      title: "What sets each segment apart (z-scores)",
-    });
-    const mix = categoryMix(drivers);
-    if (mix.length) {
-      charts.categories = categoryMixChart(mix, { ...opts, title: "Share of spend by category" });
-    }
-    const perm = importance.permutation.map((r) => ({ ...r, group: groups.get(r.feature) }));
-    charts.importance = importanceChart(perm, {
-      title: "Permutation importance on held-out customers",
-      xLabel: "Drop in accuracy when the feature is shuffled",
-    });
-    if (cluster.kSelection) {
-      charts.kSelection = kSelectionChart(cluster.kSelection, {
-        chosenK: cluster.segments,
-        title: "Choosing the number of segments",
-      });
-    }
-    const sil = silhouetteSample(matrix, labels, ctx.seed);
-    if (sil) charts.silhouette = silhouetteChart(sil, { ...opts, title: "Silhouette per segment" });
-    const conf = classify.test.confusion;
-    charts.confusion = confusionChart({ labels: conf.classes, counts: conf.matrix }, {
-      ...opts,
-      title: `Classifier (${classify.model}) on held-out customers`,
-    });
-    const texts = inputs.texts as pl.DataFrame | undefined;
-    if (texts && texts.columns.includes("sentiment_score")) {
-      const scored = texts.select("customer_id", "sentiment_score").filter(
-        pl.col("sentiment_score").isNotNull(),
-      ).join(segments, { on: "customer_id" });
-      if (scored.height > 0) {
-        charts.sentiment = sentimentChart(
-          meanIntervals(
-            labelsOf(scored),
-            Float64Array.from(scored.getColumn("sentiment_score").toArray().map(Number)),
-          ),
-          { ...opts, title: "Mean sentiment of customers' texts" },
-        );
-      }
-    }
-    const evaluation = inputs.evaluation as
-      | { outcome: string; overall: { rate: number }; rates: never[] }
-      | undefined;
-    if (evaluation) {
-      charts.outcome = outcomeRateChart(evaluation.rates, {
-        ...opts,
-        overall: evaluation.overall.rate,
-        title: `${evaluation.outcome} rate by segment, Personae vs baselines`,
-      });
-    }
+      ],
+      sentiment: texts ? sentimentBySegment(texts, segments) : undefined,
+      evaluation: inputs.evaluation as never,
+    }, { seed: ctx.seed, minSegmentSize: ctx.loaded.config.privacy.minSegmentSize });
     const files: Record<string, string | Uint8Array> = {};
     for (const [name, svg] of Object.entries(charts)) {
       files[`${name}.svg`] = svg;
       files[`${name}.png`] = toPng(svg);
     }
-    return { outputs: { charts: files }, warnings: [], metrics: { charts: Object.keys(charts) } };
+    return { outputs: { charts: files }, warnings, metrics: { charts: Object.keys(charts) } };
   },
 };
 
@@ -315,13 +183,22 @@ export const modelStageDef: Stage = {
   optional: ["text_model"],
   outputs: [{ name: "model", kind: "json" }],
   code: ["score/mod.ts", "runner/_stages_output.ts"],
-  options: ({ config }) => ({ features: config.features, text: config.text }),
+  options: ({ config }) => ({
+    features: config.features,
+    text: config.text,
+    privacy: config.privacy,
+  }),
   run(inputs, ctx) {
     const { config, text } = ctx.loaded;
     const personas = inputs.personas as Persona[];
     const names = segmentNames(personas);
-    const segments = [...new Set(labelsOf(inputs.segments as pl.DataFrame))].filter((s) => s >= 0)
-      .sort((a, b) => a - b).map((s) => ({ segment: s, name: names[s] ?? `Segment ${s}` }));
+    const labels = labelsOf(inputs.segments as pl.DataFrame);
+    const small = smallSegments(labels, config.privacy.minSegmentSize);
+    const segments = [...new Set(labels)].filter((s) => s >= 0).sort((a, b) => a - b).map((s) =>
+      small.has(s)
+        ? { segment: s, name: POOLED_NAME, pooled: true }
+        : { segment: s, name: names[s] ?? `Segment ${s}` }
+    );
     const model: ScoringModel = {
       kind: "personae.scoring",
       version: 1,

@@ -54,6 +54,15 @@ export interface Stage {
   options(loaded: LoadedConfig): unknown;
   /** Files outside the run folder the stage reads (hashed). */
   files?(loaded: LoadedConfig): string[];
+  /**
+   * A check of the stage's options against outputs of earlier stages (an outcome's values read
+   * at ingest, say), run as soon as those outputs exist: bad input stops the run before the
+   * heavy stages in between, not when this stage's turn comes.
+   */
+  precheck?: {
+    inputs: string[];
+    run(inputs: Record<string, unknown>, loaded: LoadedConfig): void;
+  };
   /** Whether the stage applies to this data set; a stage that does not is skipped, not faked. */
   applies?(loaded: LoadedConfig): boolean | string;
   run(inputs: Record<string, unknown>, ctx: StageContext): Promise<StageRun> | StageRun;
@@ -265,7 +274,19 @@ export async function runPipeline(
     for (const name of [...values.keys()]) if ((lastUse.get(name) ?? -1) <= k) values.delete(name);
   };
 
+  const prechecked = new Set<string>();
+  const precheck = () => {
+    for (const s of stages) {
+      if (!s.precheck || prechecked.has(s.name) || !selected.has(s.name)) continue;
+      if ((s.applies?.(loaded) ?? true) !== true) continue;
+      if (!s.precheck.inputs.every((i) => hashes.has(i))) continue;
+      prechecked.add(s.name);
+      s.precheck.run(Object.fromEntries(s.precheck.inputs.map((i) => [i, input(i)])), loaded);
+    }
+  };
+
   for (const [k, stage] of stages.entries()) {
+    precheck();
     const applies = stage.applies?.(loaded) ?? true;
     const missingInput = stage.inputs.find((i) => !hashes.has(i));
     if (applies !== true || missingInput) {

@@ -7,6 +7,7 @@
  */
 
 import pl from "nodejs-polars";
+import { POOLED_NAME, POOLED_SEGMENT } from "../privacy.ts";
 import { type ClassifierModel, predictProba } from "../classify/mod.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import { type AttributeSpec, buildFeatures, type FeaturesOptions } from "../features/mod.ts";
@@ -24,8 +25,11 @@ export interface ScoringModel {
   text: { model: TextModel; options: TextOptions } | null;
   matrix: MatrixModel;
   classifier: ClassifierModel;
-  /** Segment numbers and the persona names they were given. */
-  segments: { segment: number; name: string }[];
+  /**
+   * Segment numbers and the persona names they were given; `pooled` marks segments below the
+   * privacy minimum, which scores show only together, as one pooled segment.
+   */
+  segments: { segment: number; name: string; pooled?: boolean }[];
   trainedOn: { name: string; configSha256: string; seed: number; customers: number };
 }
 
@@ -90,16 +94,28 @@ export async function score(
   const { proba, classes } = predictProba(model.classifier, matrix);
   const k = classes.length;
   const names = new Map(model.segments.map((s) => [s.segment, s.name]));
+  const pooled = new Set(model.segments.filter((s) => s.pooled).map((s) => s.segment));
+  names.set(POOLED_SEGMENT, POOLED_NAME);
+  const pooledProba = (i: number) =>
+    classes.reduce((a, c, j) => a + (pooled.has(c) ? proba[i * k + j] : 0), 0);
   const segment = new Int32Array(matrix.rows), probability = new Float64Array(matrix.rows);
   for (let i = 0; i < matrix.rows; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
-    segment[i] = classes[best];
-    probability[i] = proba[i * k + best];
+    const small = pooled.has(classes[best]);
+    segment[i] = small ? POOLED_SEGMENT : classes[best];
+    probability[i] = small ? pooledProba(i) : proba[i * k + best];
   }
-  const perClass = classes.map((c, j) =>
-    pl.Series(`p_${c}`, Float64Array.from({ length: matrix.rows }, (_, i) => proba[i * k + j]))
+  const perClass: pl.Series[] = classes.flatMap((c, j) =>
+    pooled.has(c) ? [] : [
+      pl.Series(`p_${c}`, Float64Array.from({ length: matrix.rows }, (_, i) => proba[i * k + j])),
+    ]
   );
+  if (pooled.size) {
+    perClass.push(
+      pl.Series("p_pooled", Float64Array.from({ length: matrix.rows }, (_, i) => pooledProba(i))),
+    );
+  }
   const frame = pl.DataFrame([
     pl.Series("customer_id", ids),
     pl.Series("segment", segment, pl.Int32),

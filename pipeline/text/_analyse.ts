@@ -12,7 +12,7 @@ import type { TextCache } from "./_cache.ts";
 import type { Entity } from "./_entities.ts";
 import { embeddingAdapter, entitiesAdapter, runCached, sentimentAdapter } from "./_infer.ts";
 import { sentimentOf } from "./_aggregate.ts";
-import type { ResolvedTextOptions } from "./_options.ts";
+import type { ResolvedTextOptions } from "./options.ts";
 import type { PreparedTexts } from "./_prepare.ts";
 import { rowEntries, topTerms, transformTfidf } from "./_tfidf.ts";
 import type { SparseRows, TfidfModel } from "./_tfidf.ts";

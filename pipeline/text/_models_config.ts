@@ -1,11 +1,28 @@
 /**
- * The models config of the text stage: types, the defaults in one const, the guide to the
- * default models, and validation with zod (re-exported by models.ts).
+ * The models config of the text stage, declared once as option rules: each task's model
+ * settings with their defaults, the shared settings, the guide to the default models, and
+ * {@linkcode resolveModelsConfig} (re-exported by models.ts). Light: the model library is
+ * loaded by models.ts only.
  *
  * @module
  */
 
-import { z } from "zod";
+import {
+  anyOf,
+  bool,
+  defaultsOf,
+  int,
+  nested,
+  nullable,
+  oneOf,
+  type OptionsInput,
+  type OptionsOf,
+  parseOptions,
+  refine,
+  type Rule,
+  str,
+  withDefault,
+} from "../options.ts";
 
 /** The three jobs a text model does here. */
 export type TextTask = "embedding" | "sentiment" | "entities";
@@ -19,63 +36,113 @@ export const PIPELINE_TASKS = {
   entities: "token-classification",
 } as const;
 
-/** One task's model. */
-export interface TaskModelConfig {
-  /** A hub id ("Xenova/…") or a local folder (absolute, or starting with ./ or ../). */
-  model: string;
-  /** Hub branch, tag or commit; pin a commit for reproducible runs. Ignored for folders. */
-  revision: string;
-  /** "q8" loads onnx/model_quantized.onnx (4× smaller, faster on CPU), "fp32" onnx/model.onnx. */
-  dtype: "fp32" | "q8";
-  /** Texts per model call. */
-  batchSize: number;
-}
-
-/** The models config: one entry per task (null switches the task off), plus shared settings. */
-export interface ModelsConfig {
-  embedding: TaskModelConfig | null;
-  sentiment: TaskModelConfig | null;
-  entities: TaskModelConfig | null;
-  /** Folder of the downloaded model files. */
-  cacheDir: string;
-  /** Never download: read the cache or local folders only (local_files_only). */
-  offline: boolean;
-  /** Keep only this many of a customer's most recent texts. */
-  maxTextsPerCustomer: number;
-  /** Another hub address (a mirror); null for the Hugging Face hub. */
-  remoteHost: string | null;
-}
-
 /** Where models are cached unless the config says otherwise: .cache/models in the repo. */
 export const DEFAULT_CACHE_DIR = decodeURIComponent(
   new URL("../../.cache/models/", import.meta.url).pathname,
 );
 
+/** One task's model settings, with that task's defaults. */
+function taskRules(model: string, batchSize: number) {
+  return {
+    /** A hub id ("Xenova/…") or a local folder (absolute, or starting with ./ or ../). */
+    model: withDefault(
+      str(/^.+$/, "a hub id or a folder path"),
+      model,
+      'A hub id ("Xenova/…") or a local folder (absolute, or starting with ./ or ../)',
+    ),
+    /** Hub branch, tag or commit; pin a commit for reproducible runs. Ignored for folders. */
+    revision: withDefault(
+      str(/^.+$/, "a non-empty string"),
+      "main",
+      "Hub branch, tag or commit; pin a commit for reproducible runs. Ignored for folders",
+    ),
+    /** "q8" loads onnx/model_quantized.onnx (4× smaller, faster on CPU), "fp32" onnx/model.onnx. */
+    dtype: withDefault(
+      oneOf("fp32", "q8"),
+      "q8",
+      '"q8" loads onnx/model_quantized.onnx (4× smaller, faster on CPU), "fp32" onnx/model.onnx',
+    ),
+    /** Texts per model call. */
+    batchSize: withDefault(int(1, 1024), batchSize, "Texts per model call"),
+  };
+}
+
+type TaskRules = ReturnType<typeof taskRules>;
+
+/** One task's model. */
+export type TaskModelConfig = OptionsOf<TaskRules>;
+
+/** A task as a user may write it: a model id or folder, some of its settings, or null (off). */
+type TaskInput = string | OptionsInput<TaskRules> | null;
+
+function task(model: string, batchSize: number, doc: string) {
+  const rules = taskRules(model, batchSize);
+  const rule = {
+    ...nullable(anyOf(str(/^.+$/, "a hub id or a folder path"), nested(rules, doc))),
+    says: "a hub id or a folder path, an object of model settings, or null",
+  } as Rule<TaskInput>;
+  return withDefault(rule, defaultsOf(rules), doc);
+}
+
+/** The models config: one entry per task (null switches the task off), plus shared settings. */
+export const MODELS_RULES = {
+  /** The sentence-embedding model (customer text vectors); null switches it off. */
+  embedding: task(
+    "Xenova/paraphrase-multilingual-MiniLM-L12-v2",
+    32,
+    "The sentence-embedding model (customer text vectors): a model id or folder, its settings, " +
+      "or null for none",
+  ),
+  /** The sentiment model; null switches it off. */
+  sentiment: task(
+    "Xenova/distilbert-base-multilingual-cased-sentiments-student",
+    32,
+    "The sentiment model: a model id or folder, its settings, or null for none",
+  ),
+  /** The named-entity model (also finds the person names masked); null switches it off. */
+  entities: task(
+    "Xenova/bert-base-multilingual-cased-ner-hrl",
+    16,
+    "The named-entity model: a model id or folder, its settings, or null for none",
+  ),
+  /** Folder of the downloaded model files. @default .cache/models in the repo */
+  cacheDir: withDefault(
+    str(/^.+$/, "a folder path"),
+    DEFAULT_CACHE_DIR,
+    "Folder of the downloaded model files",
+  ),
+  /** Never download: read the cache or local folders only (local_files_only). @default false */
+  offline: withDefault(
+    bool(),
+    false,
+    "Never download: read the cache or local folders only (local_files_only)",
+  ),
+  /** Keep only this many of a customer's most recent texts. @default 200 */
+  maxTextsPerCustomer: withDefault(
+    int(1),
+    200,
+    "Keep only this many of a customer's most recent texts",
+  ),
+  /** Another hub address (a mirror); null for the Hugging Face hub. @default null */
+  remoteHost: withDefault(
+    nullable(refine(str(), "a URL", (v) => URL.canParse(v))),
+    null,
+    "Another hub address (a mirror); null for the Hugging Face hub",
+  ),
+};
+
+/** What a user may write: any part of the config; a task may be just a model id or folder. */
+export type ModelsConfigInput = OptionsInput<typeof MODELS_RULES>;
+
+/** The models config, every setting filled in. */
+export type ModelsConfig =
+  & Omit<OptionsOf<typeof MODELS_RULES>, TextTask>
+  & { [K in TextTask]: TaskModelConfig | null };
+
 /** The default models: real multilingual (English and Chinese) models with ONNX weights. */
-export const DEFAULT_MODELS: ModelsConfig = Object.freeze({
-  embedding: {
-    model: "Xenova/paraphrase-multilingual-MiniLM-L12-v2",
-    revision: "main",
-    dtype: "q8",
-    batchSize: 32,
-  },
-  sentiment: {
-    model: "Xenova/distilbert-base-multilingual-cased-sentiments-student",
-    revision: "main",
-    dtype: "q8",
-    batchSize: 32,
-  },
-  entities: {
-    model: "Xenova/bert-base-multilingual-cased-ner-hrl",
-    revision: "main",
-    dtype: "q8",
-    batchSize: 16,
-  },
-  cacheDir: DEFAULT_CACHE_DIR,
-  offline: false,
-  maxTextsPerCustomer: 200,
-  remoteHost: null,
-}) as ModelsConfig;
+export const DEFAULT_MODELS: ModelsConfig = Object.freeze(
+  defaultsOf(MODELS_RULES) as ModelsConfig,
+);
 
 /** A short guide to the models, for the README or a notebook's markdown cell. */
 export const MODELS_GUIDE = `## Text models
@@ -97,31 +164,6 @@ Sentiment labels are read by name: negative / neutral / positive (any case), "1 
 or LABEL_0 … LABEL_2 (negative, neutral, positive).
 `;
 
-const expected = (message: string) => ({ error: message });
-const taskSchema = z.object({
-  model: z.string(expected("a hub id or a folder path")).min(1, expected("a non-empty string")),
-  revision: z.string(expected("a string")).min(1, expected("a non-empty string")),
-  dtype: z.enum(["fp32", "q8"], expected('"fp32" or "q8"')),
-  batchSize: z.number(expected("an integer from 1 to 1024")).int(
-    expected("an integer from 1 to 1024"),
-  ).min(1, expected("an integer from 1 to 1024")).max(1024, expected("an integer from 1 to 1024")),
-}).strict();
-const configSchema = z.object({
-  embedding: taskSchema.nullable(),
-  sentiment: taskSchema.nullable(),
-  entities: taskSchema.nullable(),
-  cacheDir: z.string(expected("a folder path")).min(1, expected("a folder path")),
-  offline: z.boolean(expected("true or false")),
-  maxTextsPerCustomer: z.number(expected("an integer >= 1")).int(expected("an integer >= 1"))
-    .min(1, expected("an integer >= 1")),
-  remoteHost: z.string(expected("a URL or null")).url(expected("a URL or null")).nullable(),
-}).strict();
-
-/** What a user may write: any part of the config; a task may be just a model id or folder. */
-export type ModelsConfigInput =
-  & Partial<Omit<ModelsConfig, TextTask>>
-  & { [K in TextTask]?: Partial<TaskModelConfig> | string | null };
-
 /**
  * Merges a partial config over {@linkcode DEFAULT_MODELS} once and validates it.
  *
@@ -133,38 +175,10 @@ export type ModelsConfigInput =
  * ```
  */
 export function resolveModelsConfig(input: ModelsConfigInput = {}): ModelsConfig {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    throw new TypeError(
-      `The models config must be an object. Got ${JSON.stringify(input)} instead`,
-    );
+  const o = parseOptions("models", MODELS_RULES, input) as Record<string, unknown>;
+  // A task given as a bare model id takes the task's other settings from the defaults.
+  for (const t of TEXT_TASKS) {
+    if (typeof o[t] === "string") o[t] = { ...DEFAULT_MODELS[t], model: o[t] };
   }
-  const merged: Record<string, unknown> = { ...DEFAULT_MODELS, ...input };
-  for (const task of ["embedding", "sentiment", "entities"] as const) {
-    const v = input[task];
-    if (v === undefined) merged[task] = { ...DEFAULT_MODELS[task] };
-    else if (typeof v === "string") merged[task] = { ...DEFAULT_MODELS[task], model: v };
-    else if (v !== null && typeof v === "object") merged[task] = { ...DEFAULT_MODELS[task], ...v };
-  }
-  const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue.path.map(String);
-    let got: unknown = merged;
-    for (const p of path) got = (got as Record<string, unknown> | undefined)?.[p];
-    const where = path.length > 1 ? `models.${path[0]}` : "models";
-    const key = path.at(-1) ?? "";
-    if (issue.code === "unrecognized_keys") {
-      throw new RangeError(
-        `Unknown option${issue.keys.length > 1 ? "s" : ""} ${
-          issue.keys.map((k) => `'${k}'`).join(", ")
-        } in ${path.length ? `models.${path.join(".")}` : "models"}`,
-      );
-    }
-    throw new RangeError(
-      `The '${key}' option of ${where} must be ${issue.message}. Got ${
-        JSON.stringify(got) ?? "undefined"
-      } instead`,
-    );
-  }
-  return parsed.data as ModelsConfig;
+  return o as ModelsConfig;
 }

@@ -33,10 +33,15 @@ export {
 export {
   applyText,
   fitText,
-  TEXT_DEFAULTS,
   type TextInputs,
   type TextModel,
-  type TextOptions,
   type TextOutputs,
   type TextStats,
 } from "./text.ts";
+export {
+  type ResolvedTextOptions,
+  resolveTextOptions,
+  TEXT_DEFAULTS,
+  TEXT_RULES,
+  type TextOptions,
+} from "./options.ts";

@@ -25,8 +25,7 @@ import { loadTextModels, resolveModelsConfig } from "./models.ts";
 import type { LoadedTextModels, TextTask } from "./models.ts";
 import { pseudonymize } from "../privacy.ts";
 import { openTextCache } from "./_cache.ts";
-import { resolveTextOptions } from "./_options.ts";
-import type { ResolvedTextOptions, TextOptions } from "./_options.ts";
+import { type ResolvedTextOptions, resolveTextOptions, type TextOptions } from "./options.ts";
 import { prepareTexts } from "./_prepare.ts";
 import { analyseTexts } from "./_analyse.ts";
 import type { TextAnalysis } from "./_analyse.ts";
@@ -43,8 +42,7 @@ import type { TfidfModel } from "./_tfidf.ts";
 import { applyPca, fitPca } from "../math/mod.ts";
 import type { PcaModel } from "../math/mod.ts";
 
-export type { TextOptions } from "./_options.ts";
-export { TEXT_DEFAULTS } from "./_options.ts";
+export type { TextOptions } from "./options.ts";
 
 /** Inputs of the text stage: the canonical `texts` table (see `Tables` in types.ts). */
 export interface TextInputs {
