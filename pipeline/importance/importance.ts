@@ -7,6 +7,8 @@
  * @module
  */
 
+import { permutationGroups } from "./_groups.ts";
+import type { MatrixModel } from "../matrix/mod.ts";
 import { checkMatrix, columnNames } from "../classify/mod.ts";
 import { type DriverRow, segmentDrivers } from "./_drivers.ts";
 import { meanSd, score } from "../classify/mod.ts";
@@ -185,6 +187,11 @@ export interface ImportanceInputs {
   /** Raw feature values of all customers (NaN = missing) and their segments, for the drivers. */
   values?: Matrix;
   segments?: ArrayLike<number>;
+  /**
+   * The matrix stage's model: unless the options name groups, each multi-column feature and
+   * each feature group is also permuted as a whole (see {@link permutationGroups}).
+   */
+  matrixModel?: MatrixModel;
 }
 
 /** The importance tables, as plain arrays of objects. */
@@ -243,6 +250,10 @@ export function importanceStage(
   const held: Matrix = { rows: scored.length, cols: d, data, columns: matrix.columns };
   const heldLabels = Int32Array.from(scored, (r) => labels[r]);
   const single = { ...o, groups: null };
+  if (!o.groups && inputs.matrixModel) {
+    const groups = permutationGroups(inputs.matrixModel);
+    if (Object.keys(groups).length) o.groups = groups;
+  }
   return {
     outputs: {
       coefficients: model.kind === "logistic" ? coefficientTable(model) : [],

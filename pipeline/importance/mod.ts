@@ -21,3 +21,4 @@ export {
   segmentDrivers,
 } from "./importance.ts";
 export { IMPORTANCE_DEFAULTS, IMPORTANCE_RULES, type PermutationOptions } from "./options.ts";
+export { permutationGroups } from "./_groups.ts";

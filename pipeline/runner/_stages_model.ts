@@ -91,27 +91,6 @@ export const classifyStageDef: Stage = {
   },
 };
 
-/**
- * Columns permuted together: every multi-column feature (one-hot levels, a value and its
- * missing indicator) and every feature group (purchase, social…), so importance can speak of
- * "social activity" as a whole as well as of each feature.
- */
-export function permutationGroups(model: MatrixModel): Record<string, string[]> {
-  const groups: Record<string, string[]> = {};
-  const owned = (step: MatrixModel["steps"][number]) =>
-    model.columns.filter((c) =>
-      c === step.column || c.startsWith(`${step.column}=`) ||
-      c === `${step.column}__missing`
-    );
-  if (model.pca) return groups;
-  for (const step of model.steps) {
-    const cols = owned(step);
-    if (cols.length > 1) groups[step.column] = cols;
-    (groups[`group:${step.group}`] ??= []).push(...cols);
-  }
-  return groups;
-}
-
 export const importanceStageDef: Stage = {
   name: "importance",
   inputs: [
@@ -139,9 +118,9 @@ export const importanceStageDef: Stage = {
       rows: split.test,
       values,
       segments: labels,
+      matrixModel: inputs.matrix_model as MatrixModel,
     }, {
       seed: ctx.seed,
-      groups: permutationGroups(inputs.matrix_model as MatrixModel),
       ...(ctx.loaded.config.importance as Partial<PermutationOptions>),
     });
     const top = [...outputs.permutation].sort((a, b) => b.mean - a.mean).slice(0, 5);
