@@ -7,7 +7,8 @@
 
 import { anyOf, int, num, oneOf, type OptionsOf, ownedBy, withDefault } from "../options.ts";
 import { flatten, renumberBySize, toRows } from "./_model.ts";
-import { type KScore, pickK, sampleRows, scoreFit } from "./_select.ts";
+import { type KChoice, type KScore, pickK, sampleRows, scoreFit } from "./_select.ts";
+import { bootstrapStability } from "./_stability.ts";
 import { assignNearest, kmeans, type KMeansRun } from "./_kmeans.ts";
 import { miniBatchKMeans } from "./_kmeans_minibatch.ts";
 import type { ClusterMethod, ClusterModelBase, FitSettings, Step, Warn } from "./_method.ts";
@@ -23,12 +24,12 @@ export const KMEANS_RULES = {
       'Number of K-Means segments, or "auto" to choose it in [kMin, kMax]',
     ),
   ),
-  kMin: ownedBy("kmeans", withDefault(int(2), 2, 'Smallest k tried by "auto"')),
+  kMin: ownedBy("kmeans", withDefault(int(2), 3, 'Smallest k tried by "auto"')),
   kMax: ownedBy(
     "kmeans",
     withDefault(
       int(2),
-      10,
+      8,
       'Largest k tried by "auto" (lowered to rows − 1 with a warning when larger)',
     ),
   ),
@@ -37,7 +38,7 @@ export const KMEANS_RULES = {
     withDefault(
       num(0),
       0.01,
-      "Silhouettes this close to the best count as a tie, won by the smaller k",
+      "Silhouettes this close to the best count as a tie, won by the more stable k",
     ),
   ),
   minSegmentShare: ownedBy(
@@ -47,6 +48,26 @@ export const KMEANS_RULES = {
       0.02,
       '"auto" only considers k whose smallest segment holds this share of rows',
     ),
+  ),
+  kStability: ownedBy(
+    "kmeans",
+    withDefault(
+      num(0, 1),
+      0.8,
+      '"auto" only considers k whose segments come back in bootstrap refits with this mean ARI',
+    ),
+  ),
+  kStabilityReplicates: ownedBy(
+    "kmeans",
+    withDefault(
+      int(0),
+      8,
+      'Bootstrap refits per k for "auto" (0: choose by silhouette and size alone)',
+    ),
+  ),
+  kStabilityRows: ownedBy(
+    "kmeans",
+    withDefault(int(10), 2000, 'Rows drawn per refit when "auto" measures the stability of each k'),
   ),
   nInit: ownedBy("kmeans", withDefault(int(1), 4, "K-Means restarts; the lowest inertia is kept")),
   maxIter: ownedBy(
@@ -108,7 +129,7 @@ function chooseK(
   o: Settings,
   warn: Warn,
   step: Step,
-): { run: KMeansRun; table: KScore[] } {
+): { run: KMeansRun; table: KScore[]; choice: KChoice } {
   const { rows: n, cols: d, data } = m;
   const kMax = Math.min(o.kMax, n - 1);
   if (kMax < o.kMin) {
@@ -126,24 +147,48 @@ function chooseK(
   for (let k = o.kMin; k <= kMax; k++) {
     const r = fitKMeans(data, n, d, k, o, o.seed);
     runs.push(r);
-    table.push(scoreFit(data, n, d, k, r, sample));
+    const score = scoreFit(data, n, d, k, r, sample);
+    if (o.kStabilityReplicates > 0) {
+      // Each k is refit on the same bootstrap samples (one seed), so their ARIs compare.
+      score.stability = bootstrapStability(
+        data,
+        n,
+        d,
+        r.labels,
+        (sub, rows, seed) => fitKMeans(sub, rows, d, Math.min(k, rows), o, seed).labels,
+        { replicates: o.kStabilityReplicates, maxRows: o.kStabilityRows, seed: o.seed + 1 },
+      ).meanAri;
+    }
+    table.push(score);
     step(`kmeans k=${k}`);
   }
-  const { at, relaxed } = pickK(table, o.kTolerance, o.minSegmentShare);
-  if (relaxed && at >= 0) {
-    warn(
-      `Every k from ${o.kMin} to ${kMax} left a segment under minSegmentShare ` +
-        `(${o.minSegmentShare}); k was chosen among all of them`,
-    );
-  }
-  if (at < 0) {
+  const { at, choice } = pickK(table, {
+    tolerance: o.kTolerance,
+    minShare: o.minSegmentShare,
+    minStability: o.kStability,
+  });
+  if (at < 0 || !choice) {
     throw new RangeError(
       "Cannot choose k: no k in the range produced 2 or more distinct segments " +
         "(are all rows identical?)",
     );
   }
+  if (choice.relaxedShare) {
+    warn(
+      `Every k from ${o.kMin} to ${kMax} left a segment under minSegmentShare ` +
+        `(${o.minSegmentShare}); k was chosen among all of them`,
+    );
+  }
+  if (choice.relaxedStability) {
+    warn(
+      `No k from ${o.kMin} to ${kMax} reached the stability bar (bootstrap ARI ${o.kStability}); ` +
+        `k was chosen among those within 0.05 of the most stable (${
+          choice.stabilityBar!.toFixed(2)
+        })`,
+    );
+  }
   table[at].chosen = true;
-  return { run: runs[at], table };
+  return { run: runs[at], table, choice };
 }
 
 /** K-Means segmentation: labels numbered by size, the model, and the k table when k was chosen. */
@@ -152,11 +197,11 @@ function segmentKMeans(
   o: Settings,
   warn: Warn,
   step: Step,
-): { labels: Int32Array; model: KMeansModel; kSelection?: KScore[] } {
+): { labels: Int32Array; model: KMeansModel; kSelection?: KScore[]; kChoice?: KChoice } {
   const { rows: n, cols: d, data } = m;
-  let run: KMeansRun, kSelection: KScore[] | undefined;
+  let run: KMeansRun, kSelection: KScore[] | undefined, kChoice: KChoice | undefined;
   if (o.k === "auto") {
-    ({ run, table: kSelection } = chooseK(m, o, warn, step));
+    ({ run, table: kSelection, choice: kChoice } = chooseK(m, o, warn, step));
   } else {
     if (o.k > n) {
       throw new RangeError(
@@ -189,7 +234,7 @@ function segmentKMeans(
     inertia: run.inertia,
     iterations: run.iterations,
   };
-  return { labels: re.labels, model, ...(kSelection ? { kSelection } : {}) };
+  return { labels: re.labels, model, ...(kSelection ? { kSelection, kChoice } : {}) };
 }
 
 /** K-Means: centroid segments, every row in one. */

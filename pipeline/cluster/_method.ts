@@ -9,7 +9,7 @@
 import type { Rules } from "../options.ts";
 import type { Matrix } from "../types.ts";
 import type { EpsSuggestion } from "./_dbscan.ts";
-import type { KScore } from "./_select.ts";
+import type { KChoice, KScore } from "./_select.ts";
 
 /** What every fitted cluster model has; each method adds its own fields. */
 export interface ClusterModelBase {
@@ -37,6 +37,8 @@ export interface MethodFit<M extends ClusterModelBase> {
   model: M;
   /** Scores of every k tried, when the method chose k. */
   kSelection?: KScore[];
+  /** How k was chosen (rule, runner-up), when the method chose k. */
+  kChoice?: KChoice;
   /** The k-distance curve and knee, when the method chose a radius. */
   eps?: EpsSuggestion;
   /** With noise: the labelling with noise given the nearest segment (attachNoise). */

@@ -22,7 +22,31 @@ export interface KScore {
   clusters: number;
   /** Share of rows in the fit's smallest cluster. */
   smallestShare: number;
+  /** Mean ARI between the fit and refits on bootstrap samples; null when not measured. */
+  stability: number | null;
   chosen: boolean;
+}
+
+/** How k was chosen: the rule's settings and outcome, for the report to explain in a sentence. */
+export interface KChoice {
+  k: number;
+  /** The k that came closest (null when only one k was eligible). */
+  runnerUp: number | null;
+  /**
+   * "silhouette": the chosen k has the highest silhouette; "stability": silhouettes within
+   * `tolerance` of the best tied, and the chosen k was the most stable of them.
+   */
+  criterion: "silhouette" | "stability";
+  kMin: number;
+  kMax: number;
+  minShare: number;
+  /** The stability a k needed (lowered below the setting when no k reached it). */
+  stabilityBar: number | null;
+  tolerance: number;
+  /** No k kept every segment above `minShare`: all were considered. */
+  relaxedShare: boolean;
+  /** No k reached the stability setting: the bar was lowered to the best k's stability − 0.05. */
+  relaxedStability: boolean;
 }
 
 /** Rows (as a sub-matrix) on which silhouettes are computed: all, or a seeded sample. */
@@ -87,34 +111,90 @@ export function scoreFit(
     calinskiHarabasz: ok ? calinskiHarabasz(data, n, d, run.labels) : NaN,
     silhouetteRows: sample.n,
     clusters,
-    smallestShare: Math.min(...counts.values()) / n,
+    smallestShare: [...counts.values()].reduce((a, c) => Math.min(a, c), n) / n,
+    stability: null,
     chosen: false,
   };
 }
 
+/** Settings of {@link pickK}. */
+export interface KRule {
+  /** Silhouettes this close to the best count as a tie. */
+  tolerance: number;
+  /** Share of rows the smallest segment must hold. */
+  minShare: number;
+  /** Bootstrap ARI a k needs to count as stable. */
+  minStability: number;
+}
+
 /**
- * The rule that picks k: the highest mean silhouette among the fits whose smallest segment
- * holds at least `minShare` of the rows (a segment too small to act on, often a handful of
- * outliers, can lift the silhouette without being a segment anyone would use); every such k
- * whose silhouette is within `tolerance` of the best counts as a near-tie (differences that
- * small are within sampling noise), and the smallest such k wins, being the simpler
- * segmentation. When no fit passes the size test, every fit is eligible and `relaxed` says so.
- * Returns the index into `table`, or -1 when no silhouette is finite.
+ * The rule that picks k, in three steps:
+ * 1. Only fits whose smallest segment holds `minShare` of the rows are considered (a handful of
+ *    outliers can lift the silhouette without being a segment anyone would act on).
+ * 2. Of those, only the stable ones: segments that come back when the fit is repeated on
+ *    bootstrap samples (mean ARI ≥ `minStability`); a segmentation that reshuffles under
+ *    resampling is not one to build campaigns on. When none is that stable, the bar drops to the
+ *    most stable fit's ARI − 0.05.
+ * 3. The highest mean silhouette wins; fits within `tolerance` of it tie (differences that small
+ *    are sampling noise), and the most stable of the tied wins (then the smaller k).
+ * Each relaxation is reported. Returns the index into `table` (−1 when no silhouette is finite)
+ * and the choice, for the report.
+ *
+ * @example
+ * ```ts
+ * import { pickK } from "./_select.ts";
+ * const row = (k: number, silhouette: number, stability: number) => ({
+ *   k, silhouette, stability, smallestShare: 0.1, inertia: 0, daviesBouldin: 0,
+ *   calinskiHarabasz: 0, silhouetteRows: 100, clusters: k, chosen: false,
+ * });
+ * // k = 4 has the best silhouette but reshuffles under resampling; k = 5 ties k = 3 on
+ * // silhouette and is more stable.
+ * const table = [row(3, 0.30, 0.85), row(4, 0.40, 0.50), row(5, 0.295, 0.95)];
+ * const { at, choice } = pickK(table, { tolerance: 0.01, minShare: 0.02, minStability: 0.8 });
+ * if (table[at].k !== 5 || choice!.criterion !== "stability" || choice!.runnerUp !== 3) {
+ *   throw new Error(JSON.stringify(choice));
+ * }
+ * ```
  */
 export function pickK(
   table: KScore[],
-  tolerance: number,
-  minShare = 0,
-): { at: number; relaxed: boolean } {
-  const finite = (row: KScore) => Number.isFinite(row.silhouette);
-  const big = (row: KScore) => finite(row) && row.smallestShare >= minShare;
-  const relaxed = !table.some(big);
-  const eligible = relaxed ? finite : big;
-  let best = -Infinity;
-  for (const row of table) if (eligible(row)) best = Math.max(best, row.silhouette);
-  if (best === -Infinity) return { at: -1, relaxed };
-  const at = table.findIndex((row) => eligible(row) && row.silhouette >= best - tolerance);
-  return { at, relaxed };
+  rule: KRule,
+): { at: number; choice: KChoice | null } {
+  const finite = table.filter((row) => Number.isFinite(row.silhouette));
+  const big = finite.filter((row) => row.smallestShare >= rule.minShare);
+  const relaxedShare = big.length === 0;
+  const pool = relaxedShare ? finite : big;
+  if (pool.length === 0) return { at: -1, choice: null };
+  const measured = pool.filter((row) => row.stability !== null);
+  let bar: number | null = null, relaxedStability = false;
+  if (measured.length > 0) {
+    const best = measured.reduce((a, row) => Math.max(a, row.stability!), -Infinity);
+    relaxedStability = best < rule.minStability;
+    bar = relaxedStability ? best - 0.05 : rule.minStability;
+  }
+  const eligible = pool.filter((row) => bar === null || (row.stability ?? Infinity) >= bar);
+  const bestSil = eligible.reduce((a, row) => Math.max(a, row.silhouette), -Infinity);
+  const byRank = (a: KScore, b: KScore) => (b.stability ?? 0) - (a.stability ?? 0) || a.k - b.k;
+  const tied = eligible.filter((row) => row.silhouette >= bestSil - rule.tolerance).sort(byRank);
+  const winner = tied[0];
+  const rest = eligible.filter((row) => row !== winner)
+    .sort((a, b) => b.silhouette - a.silhouette || byRank(a, b));
+  const ks = table.map((row) => row.k);
+  return {
+    at: table.indexOf(winner),
+    choice: {
+      k: winner.k,
+      runnerUp: rest[0]?.k ?? null,
+      criterion: winner.silhouette === bestSil ? "silhouette" : "stability",
+      kMin: Math.min(...ks),
+      kMax: Math.max(...ks),
+      minShare: rule.minShare,
+      stabilityBar: bar,
+      tolerance: rule.tolerance,
+      relaxedShare,
+      relaxedStability,
+    },
+  };
 }
 
 /** Silhouette overall and per segment, on the non-noise rows or a seeded sample of them. */

@@ -12,13 +12,13 @@
 import { type ClusterModel, methodOf } from "./_methods.ts";
 import type { ClusterMethod, ClusterModelBase, FitSettings } from "./_method.ts";
 import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.ts";
-import { type KScore, segmentSilhouettes } from "./_select.ts";
+import { type KChoice, type KScore, segmentSilhouettes } from "./_select.ts";
 import { bootstrapStability, type Stability } from "./_stability.ts";
 import type { EpsSuggestion } from "./_dbscan.ts";
 import type { Matrix, StageResult, StageWarning } from "../types.ts";
 
 export { CLUSTER_DEFAULTS, type ClusterOptions };
-export type { ClusterModel, EpsSuggestion, KScore, Stability };
+export type { ClusterModel, EpsSuggestion, KChoice, KScore, Stability };
 export type { KMeansModel } from "./_kmeans_method.ts";
 export type { DbscanModel } from "./_dbscan_method.ts";
 export type { SegmentStability } from "./_stability.ts";
@@ -64,6 +64,8 @@ export interface ClusterOutputs {
   silhouettePerSegment: SegmentSilhouette[];
   /** Scores of every k tried when k was "auto". */
   kSelection: KScore[] | null;
+  /** How k was chosen when k was "auto": the rule's outcome and the runner-up. */
+  kChoice: KChoice | null;
   /** The k-distance curve and knee when eps was "auto". */
   eps: EpsSuggestion | null;
   stability: Stability | null;
@@ -143,7 +145,7 @@ export function clusterStage(
   const step = (label: string) => o.onProgress?.(++done, plan, label);
 
   const method = methodOf(o.method);
-  const { labels, model, kSelection, eps, attached } = method.segment(
+  const { labels, model, kSelection, kChoice, eps, attached } = method.segment(
     matrix,
     o as unknown as FitSettings,
     warn,
@@ -182,6 +184,7 @@ export function clusterStage(
       silhouetteRows: sil.rows,
       silhouettePerSegment: sil.perSegment,
       kSelection: kSelection ?? null,
+      kChoice: kChoice ?? null,
       eps: eps ?? null,
       stability,
       customerIds: ids ? [...ids] : null,

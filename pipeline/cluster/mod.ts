@@ -19,6 +19,7 @@ export {
   type DbscanModel,
   type EpsSuggestion,
   fitCluster,
+  type KChoice,
   type KMeansModel,
   type KScore,
   normalizedMutualInfo,
