@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "./errors.ts";
+import { COLUMN_ROLES, type ColumnRole } from "./types.ts";
 import { type JsonSchema, optionsJsonSchema, parseOptions, type Rules } from "./options.ts";
 import { CLASSIFY_RULES, resolveClassifyOptions } from "./classify/options.ts";
 import { CLUSTER_RULES, resolveClusterOptions } from "./cluster/options.ts";
@@ -110,6 +111,23 @@ const roles = z.object({
     .describe("Outcome columns: kept apart for evaluation, never features"),
   exclude: z.array(z.string()).default([]).describe("Columns that are never features"),
   pii: z.array(z.string()).default([]).describe("Columns holding personal data: dropped at ingest"),
+  columns: z.record(
+    z.string(),
+    z.object({
+      label: z.string().min(1).optional().describe("How a reader should see the column's name"),
+      unit: z.enum(["currency", "days", "months", "years", "percent", "share", "count", "score"])
+        .optional().describe("The unit its values are read in"),
+      role: z.enum(COLUMN_ROLES as [ColumnRole, ...ColumnRole[]]).optional()
+        .describe("What it is about: names segments and chooses actions"),
+      missing: z.array(z.union([z.number(), z.string()])).optional()
+        .describe("Values that mean 'none' (-1, 999 days…): read as missing"),
+    }).strict(),
+  ).default({}).describe(
+    "Per column (customer attributes and outcomes): label, unit, role, sentinel values",
+  ),
+  currency: z.string().min(1).optional().describe(
+    "Symbol money is shown with ($, €, ¥…); numbers alone when absent",
+  ),
 }).strict();
 
 const stageOptions = z.record(z.string(), z.unknown());
@@ -125,7 +143,7 @@ export const ConfigSchema = z.object({
   maxDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
     .describe("Timestamps after this date are quarantined as 'in the future' (default: today)"),
   tables,
-  roles: roles.default({ categorical: [], outcomes: [], exclude: [], pii: [] }),
+  roles: roles.default({ categorical: [], outcomes: [], exclude: [], pii: [], columns: {} }),
   features: stageOptions.default({}),
   text: stageOptions.default({}),
   matrix: stageOptions.default({}),

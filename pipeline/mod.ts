@@ -49,6 +49,7 @@ export {
   fitMatrix,
   type MatrixModel,
   type MatrixOptions,
+  rawLevels,
   rawMatrix,
   withTextFeatures,
 } from "./matrix/mod.ts";

@@ -118,9 +118,54 @@ export type FeatureGroup =
   | "attribute"
   | "text";
 
+/**
+ * What a column is about, for naming segments and choosing actions: value (spend, charges),
+ * frequency, recency, tenure, price sensitivity, channel, product category, credit or cash use,
+ * instalments, satisfaction, age, income; and for outcomes, churn or response.
+ */
+export type ColumnRole =
+  | "value"
+  | "frequency"
+  | "recency"
+  | "tenure"
+  | "price"
+  | "channel"
+  | "category"
+  | "credit"
+  | "cash"
+  | "installment"
+  | "satisfaction"
+  | "age"
+  | "income"
+  | "churn"
+  | "response";
+
+/** Every {@link ColumnRole}, in the order documentation lists them. */
+export const COLUMN_ROLES: readonly ColumnRole[] = [
+  "value",
+  "frequency",
+  "recency",
+  "tenure",
+  "price",
+  "channel",
+  "category",
+  "credit",
+  "cash",
+  "installment",
+  "satisfaction",
+  "age",
+  "income",
+  "churn",
+  "response",
+];
+
 /** What a feature means, so importance tables and personas can speak about it. */
 export interface FeatureMeta {
   name: string;
+  /** A short readable label ("monthly charges"), where the name is an identifier. */
+  label?: string;
+  /** What the feature is about, from the config or inferred from its label. */
+  role?: ColumnRole;
   /** Plain-language description, e.g. "Orders placed in the observation window". */
   description: string;
   /** Unit, e.g. "orders", "days", "currency", "share", "count per month". */

@@ -8,6 +8,7 @@ import {
   segmentDrivers,
 } from "../pipeline/importance/importance.ts";
 import { permutation, rng } from "../pipeline/math/random.ts";
+import { normalQuantile } from "../pipeline/math/mod.ts";
 import { fromRows, type Matrix } from "../pipeline/types.ts";
 
 /** x1 decides the class (x1 > 0), x2 is pure noise. */
@@ -174,4 +175,24 @@ Deno.test("importanceStage returns every table and leaves noise rows out of scor
   assert.equal(tree.outputs.impurity.length, 2);
   assert.deepEqual(tree.outputs.groupedPermutation, []);
   assert.deepEqual(tree.outputs.drivers, []);
+});
+
+Deno.test("segmentDrivers() gives rank-based effects (Mann–Whitney A), medians and flag shares", () => {
+  // Segment 0 holds 1, 2, 3; the rest 2, 4, 5. Pairs won by segment 0: 3 > 2, and 2 = 2 counts
+  // half: U = 1.5 of 9 pairs, A = 1/6.
+  const x = fromRows([[1, 1], [2, 0], [3, 1], [2, 0], [4, 0], [5, 0]], ["spend", "flag"]);
+  const rows = segmentDrivers(x, [0, 0, 0, 1, 1, 1]);
+  const spend0 = rows.find((r) => r.segment === 0 && r.feature === "spend")!;
+  const a = 1.5 / 9;
+  assert.equal(spend0.kind, "numeric");
+  assert.ok(Math.abs(spend0.effect! - Math.SQRT2 * normalQuantile(a)) < 1e-12);
+  assert.equal(spend0.medianIn, 2);
+  assert.equal(spend0.medianAll, 2.5);
+  const spend1 = rows.find((r) => r.segment === 1 && r.feature === "spend")!;
+  assert.ok(Math.abs(spend1.effect! + spend0.effect!) < 1e-12, "the rest sees the mirror image");
+  // The flag: 2 of 3 in segment 0 against 0 of 3 in the rest.
+  const flag0 = rows.find((r) => r.segment === 0 && r.feature === "flag")!;
+  assert.equal(flag0.kind, "share");
+  assert.ok(Math.abs(flag0.effect! - 2 * Math.asin(Math.sqrt(2 / 3))) < 1e-12);
+  assert.equal(flag0.medianIn, undefined);
 });

@@ -17,6 +17,7 @@ import {
   ingest,
   loadConfig,
   type Matrix,
+  rawLevels,
   rawMatrix,
   runJob,
   withTextFeatures,
@@ -73,6 +74,7 @@ Deno.test("calling the stage functions as a notebook does gives the run's artifa
     labels: cluster.labels,
     rows: classify.split.test,
     values: rawMatrix(features.features, features.meta),
+    levels: rawLevels(features.features, features.meta),
     segments: cluster.labels,
     matrixModel: matrix.model,
   }, { seed, ...config.importance }).outputs;

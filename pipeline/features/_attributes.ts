@@ -9,6 +9,7 @@
 import pl from "nodejs-polars";
 import type { FeatureMeta, StageWarning } from "../types.ts";
 import { DAY_MS, epochMs, isBool, isNumeric, isTemporal, isText, meta } from "./_util.ts";
+import { columnLabel, columnRole, columnUnit } from "./_labels.ts";
 import type { AttributeSpec } from "./options.ts";
 
 /** One attribute column and how to treat it. */
@@ -43,7 +44,27 @@ export function attributeFamily(
       );
     }
   }
-  const heavy = heavyTails(customers, specs.filter((a) => a.kind === "numeric"));
+  const numericSpecs = specs.filter((a) =>
+    a.kind === "numeric" &&
+    !isTemporal(customers.getColumn(a.name).dtype)
+  );
+  const stats = columnStats(customers, numericSpecs);
+  const sentinels = new Map<string, (number | string)[]>();
+  for (const spec of specs) {
+    if (spec.missing?.length) sentinels.set(spec.name, spec.missing);
+    else if (spec.kind === "numeric" && stats.has(spec.name)) {
+      const found = stats.get(spec.name)!.sentinel;
+      if (found) {
+        sentinels.set(spec.name, [found.value]);
+        warn(
+          `'${spec.name}': ${found.count} values of ${found.value} read as "none" (a sentinel: ` +
+            `every other value lies ${found.value < 0 ? "at or above 0" : "far below it"}); ` +
+            `set roles.columns.${spec.name}.missing to say otherwise`,
+        );
+      }
+    }
+  }
+  const heavy = heavyTails(customers, numericSpecs, sentinels);
   const exprs: pl.Expr[] = [];
   const metas: FeatureMeta[] = [];
   for (const spec of specs) {
@@ -53,14 +74,23 @@ export function attributeFamily(
       name = `attr_${name}`;
       warn(`Attribute '${spec.name}' clashes with a behavioural feature; renamed to '${name}'`);
     }
+    const label = spec.label ?? columnLabel(spec.name);
+    const role = spec.role ?? columnRole(label, spec.kind === "categorical");
+    const described = { label, ...(role ? { role } : {}) };
+    const none = sentinels.get(spec.name);
+    const source = none
+      ? pl.when(isIn(pl.col(spec.name).cast(pl.Utf8), none.map(String)))
+        .then(pl.lit(null)).otherwise(pl.col(spec.name))
+      : pl.col(spec.name);
     if (spec.kind === "categorical") {
-      exprs.push(pl.col(spec.name).cast(pl.Utf8).alias(name));
+      exprs.push(source.cast(pl.Utf8).alias(name));
       metas.push({
         name,
-        description: `Customer attribute '${spec.name}'`,
-        unit: "level",
+        description: `${upperFirst(label)} (customer attribute)`,
+        unit: spec.unit ?? "level",
         group: "attribute",
         kind: "categorical",
+        ...described,
       });
     } else if (isTemporal(dtype)) {
       if (s.refMs === undefined) throw new Error("Internal: no reference date for a date column");
@@ -68,24 +98,82 @@ export function attributeFamily(
         pl.lit(s.refMs).sub(epochMs(spec.name, dtype)).div(DAY_MS).alias(`${name}_days_before`),
       );
       metas.push(
-        meta(
-          `${name}_days_before`,
-          "attribute",
-          "days",
-          `Days from '${spec.name}' to the reference date`,
-          { nullReason: `'${spec.name}' unknown` },
-        ),
+        meta(`${name}_days_before`, "attribute", "days", `Days since ${label}`, {
+          nullReason: `${label} unknown`,
+          label: `days since ${label}`,
+          role: role ?? "tenure",
+        }),
       );
     } else {
-      exprs.push(pl.col(spec.name).cast(pl.Float64, false).alias(name));
-      const nullable = customers.getColumn(spec.name).nullCount() > 0;
-      metas.push(meta(name, "attribute", "as given", `Customer attribute '${spec.name}'`, {
+      exprs.push(source.cast(pl.Float64, false).alias(name));
+      const st = stats.get(spec.name);
+      const nullable = customers.getColumn(spec.name).nullCount() > 0 || none !== undefined;
+      const unit = spec.unit ?? (st?.binary ? "share" : columnUnit(spec.name, st) ?? "as given");
+      metas.push(meta(name, "attribute", unit, `${upperFirst(label)} (customer attribute)`, {
+        ...described,
         ...(spec.heavyTailed ?? heavy.has(spec.name) ? { heavyTailed: true } : {}),
-        ...(nullable ? { nullReason: `'${spec.name}' unknown` } : {}),
+        ...(nullable
+          ? { nullReason: none ? `${label} is ${none.join(" or ")} ("none")` : `${label} unknown` }
+          : {}),
       }));
     }
   }
   return { exprs, meta: metas, warnings };
+}
+
+const upperFirst = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+/** `expr` is one of `values` (Polars deprecates a plain list in isIn). */
+const isIn = (expr: pl.Expr, values: string[]) => expr.isIn(pl.lit(pl.Series(values)));
+
+/** Values that mean "none" when they sit apart from every other value of a column. */
+const LOW_SENTINELS = new Set([-1, -9, -99, -999, -9999]);
+const HIGH_SENTINELS = new Set([99, 999, 9999, 99999, 999999]);
+
+interface ColumnStats {
+  min: number | null;
+  max: number | null;
+  /** Only 0 and 1 (a flag): its mean is a rate. */
+  binary: boolean;
+  sentinel: { value: number; count: number } | null;
+}
+
+/**
+ * Range, 0/1-ness and a sentinel value per numeric column. A sentinel is an extreme value
+ * (−1, −99…, or 99, 999…) held by at least 1% of rows (and 5) while every other value lies on
+ * the other side of 0 or below two thirds of it: "999 days since the last contact" means never.
+ */
+function columnStats(customers: pl.DataFrame, specs: AttributeSpec[]): Map<string, ColumnStats> {
+  const cols = specs.map((a) => a.name);
+  const out = new Map<string, ColumnStats>();
+  if (cols.length === 0) return out;
+  const f = (c: string) => pl.col(c).cast(pl.Float64);
+  const row = customers.lazy().select(
+    ...cols.flatMap((c) => [
+      f(c).min().alias(`min:${c}`),
+      f(c).max().alias(`max:${c}`),
+      f(c).isIn(pl.lit(pl.Series([0, 1]))).or(f(c).isNull()).all().alias(`bin:${c}`),
+    ]),
+  ).collectSync().row(0) as (number | boolean | null)[];
+  const n = customers.height;
+  cols.forEach((c, i) => {
+    const min = row[3 * i] as number | null, max = row[3 * i + 1] as number | null;
+    let sentinel: ColumnStats["sentinel"] = null;
+    for (const v of [min, max]) {
+      if (v === null || sentinel || !(LOW_SENTINELS.has(v) || HIGH_SENTINELS.has(v))) continue;
+      const rest = customers.lazy().select(
+        f(c).eq(pl.lit(v)).sum().alias("count"),
+        f(c).filter(f(c).neq(pl.lit(v))).min().alias("min"),
+        f(c).filter(f(c).neq(pl.lit(v))).max().alias("max"),
+      ).collectSync().row(0) as (number | null)[];
+      const [count, restMin, restMax] = rest as [number, number | null, number | null];
+      const apart = v < 0
+        ? restMin !== null && restMin >= 0
+        : restMax !== null && restMax <= (2 / 3) * v;
+      if (apart && count >= Math.max(5, 0.01 * n)) sentinel = { value: v, count };
+    }
+    out.set(c, { min, max, binary: row[3 * i + 2] === true && min !== max, sentinel });
+  });
+  return out;
 }
 
 function inferAttributes(
@@ -125,16 +213,22 @@ function inferAttributes(
 }
 
 /** Numeric attributes with no negative values and (biased) sample skewness above 1. */
-function heavyTails(customers: pl.DataFrame, specs: AttributeSpec[]): Set<string> {
-  const cols = specs.filter((a) => {
-    const d = customers.getColumn(a.name).dtype;
-    return isNumeric(d);
-  }).map((a) => a.name);
+function heavyTails(
+  customers: pl.DataFrame,
+  specs: AttributeSpec[],
+  sentinels: ReadonlyMap<string, (number | string)[]>,
+): Set<string> {
+  const cols = specs.filter((a) => isNumeric(customers.getColumn(a.name).dtype)).map((a) => a.name);
   if (cols.length === 0) return new Set();
+  const value = (c: string) => {
+    const none = sentinels.get(c);
+    const x = pl.col(c).cast(pl.Float64);
+    return none ? x.filter(isIn(pl.col(c).cast(pl.Utf8), none.map(String)).not()) : x;
+  };
   const stats = customers.lazy().select(
     ...cols.flatMap((c) => [
-      pl.col(c).cast(pl.Float64).min().alias(`min:${c}`),
-      pl.col(c).cast(pl.Float64).skew().alias(`skew:${c}`),
+      value(c).min().alias(`min:${c}`),
+      value(c).skew().alias(`skew:${c}`),
     ]),
   ).collectSync().row(0) as (number | null)[];
   return new Set(

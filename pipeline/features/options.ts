@@ -7,6 +7,7 @@
  */
 
 import {
+  anyOf,
   bool,
   defaultsOf,
   int,
@@ -20,6 +21,7 @@ import {
   str,
   withDefault,
 } from "../options.ts";
+import { COLUMN_ROLES, type ColumnRole } from "../types.ts";
 
 /** A customer column passed through as a feature. */
 export type AttributeSpec = {
@@ -27,6 +29,14 @@ export type AttributeSpec = {
   kind: "numeric" | "categorical";
   /** Overrides the inferred heavy-tail flag (no negatives and skewness above 1). */
   heavyTailed?: boolean;
+  /** A readable label; inferred from the name when absent ("MonthlyCharges" → "monthly charges"). */
+  label?: string;
+  /** The unit values are read in; inferred from the name when absent. */
+  unit?: string;
+  /** What the column is about (value, frequency, channel…); inferred from the label when absent. */
+  role?: ColumnRole;
+  /** Values that mean "none" (a -1 or 999 days since a last contact): read as missing. */
+  missing?: (number | string)[];
 };
 
 const date: Rule<string | Date> = {
@@ -38,9 +48,17 @@ const date: Rule<string | Date> = {
 };
 
 const attribute = shape<AttributeSpec>(
-  { name: str(), kind: oneOf("numeric", "categorical"), heavyTailed: bool() },
-  '{ name, kind: "numeric" | "categorical", heavyTailed? }',
-  ["heavyTailed"],
+  {
+    name: str(),
+    kind: oneOf("numeric", "categorical"),
+    heavyTailed: bool(),
+    label: str(),
+    unit: str(),
+    role: oneOf(...COLUMN_ROLES),
+    missing: listOf(anyOf(num(), str())),
+  },
+  '{ name, kind: "numeric" | "categorical", heavyTailed?, label?, unit?, role?, missing? }',
+  ["heavyTailed", "label", "unit", "role", "missing"],
 );
 
 const columns = listOf(str(undefined, "a column name"));

@@ -10,7 +10,7 @@
 import { permutationGroups } from "./_groups.ts";
 import type { MatrixModel } from "../matrix/mod.ts";
 import { checkMatrix, columnNames } from "../classify/mod.ts";
-import { type DriverRow, segmentDrivers } from "./_drivers.ts";
+import { type DriverRow, type LevelColumn, segmentDrivers, segmentLevels } from "./_drivers.ts";
 import { meanSd, score } from "../classify/mod.ts";
 import { permutation, rng } from "../math/mod.ts";
 import {
@@ -187,6 +187,8 @@ export interface ImportanceInputs {
   /** Raw feature values of all customers (NaN = missing) and their segments, for the drivers. */
   values?: Matrix;
   segments?: ArrayLike<number>;
+  /** Categorical features of all customers, for level shares among the drivers (see rawLevels). */
+  levels?: LevelColumn[];
   /**
    * The matrix stage's model: unless the options name groups, each multi-column feature and
    * each feature group is also permuted as a whole (see {@link permutationGroups}).
@@ -260,7 +262,10 @@ export function importanceStage(
       impurity: model.kind === "logistic" ? [] : impurityImportance(model),
       permutation: permute(model, held, heldLabels, single),
       groupedPermutation: o.groups ? permute(model, held, heldLabels, o) : [],
-      drivers: inputs.values ? segmentDrivers(inputs.values, inputs.segments ?? labels) : [],
+      drivers: [
+        ...(inputs.values ? segmentDrivers(inputs.values, inputs.segments ?? labels) : []),
+        ...(inputs.levels ? segmentLevels(inputs.levels, inputs.segments ?? labels) : []),
+      ],
     },
     warnings,
   };

@@ -22,3 +22,4 @@ export {
 } from "./importance.ts";
 export { IMPORTANCE_DEFAULTS, IMPORTANCE_RULES, type PermutationOptions } from "./options.ts";
 export { permutationGroups } from "./_groups.ts";
+export { cohenH, type LevelColumn, segmentLevels } from "./_drivers.ts";

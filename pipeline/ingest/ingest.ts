@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { AttributeSpec } from "../features/options.ts";
 import pl from "nodejs-polars";
 import { maskPii, type PiiCounts } from "../privacy.ts";
 import type { LoadedConfig, TableName } from "../config.ts";
@@ -44,7 +45,7 @@ export interface IngestOutputs {
   quarantine: pl.DataFrame;
   summary: Record<string, TableSummary>;
   /** Attribute columns of customers and how features should read them. */
-  attributes: { name: string; kind: "numeric" | "categorical" }[];
+  attributes: AttributeSpec[];
 }
 
 /** Options of {@link ingest}. */
@@ -219,10 +220,15 @@ export async function ingest(
       );
     }
     const kind = custTypes.get(f);
-    const numeric = (kind === "number" || kind === "integer" || kind === "boolean") &&
-      !roles.categorical.includes(f);
-    if (kind === "date" || kind === "datetime" || kind === "id") continue;
-    attributes.push({ name: f, kind: numeric ? "numeric" : "categorical" });
+    // Dates become "days before the reference date" features (features/_attributes.ts).
+    const numeric = (kind === "number" || kind === "integer" || kind === "boolean" ||
+      kind === "date" || kind === "datetime") && !roles.categorical.includes(f);
+    if (kind === "id") continue;
+    attributes.push({
+      name: f,
+      kind: numeric ? "numeric" : "categorical",
+      ...roles.columns[f],
+    });
   }
   const keepCustomer = ["customer_id", ...(available.has("signup_date") ? ["signup_date"] : [])];
   tables.customers = customers.select(

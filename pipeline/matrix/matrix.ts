@@ -180,6 +180,33 @@ export function rawMatrix(features: pl.DataFrame, meta: FeatureMeta[], names?: s
   return { rows, cols: d, data, columns: cols };
 }
 
+/**
+ * The categorical features' values, one list per feature (null when unknown), for the level
+ * shares among the drivers. Defaults to every categorical feature of the meta.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { rawLevels } from "./matrix.ts";
+ * const features = pl.DataFrame({ customer_id: ["a", "b"], plan: ["gold", null] });
+ * const meta = [{ name: "plan", description: "Plan", unit: "level", group: "attribute" as const,
+ *   kind: "categorical" as const }];
+ * const [plan] = rawLevels(features, meta);
+ * if (plan.name !== "plan" || plan.values[0] !== "gold" || plan.values[1] !== null) {
+ *   throw new Error(JSON.stringify(plan));
+ * }
+ * ```
+ */
+export function rawLevels(
+  features: pl.DataFrame,
+  meta: FeatureMeta[],
+): { name: string; values: (string | null)[] }[] {
+  return meta.filter((m) => m.kind === "categorical").map((m) => {
+    requireColumn(m.name, features.columns, "features");
+    return { name: m.name, values: textColumn(features, m.name) as (string | null)[] };
+  });
+}
+
 function transform(steps: ColumnStep[], columns: string[], features: pl.DataFrame): Matrix {
   const rows = features.height, stride = columns.length;
   const data = new Float64Array(rows * stride);

@@ -23,6 +23,7 @@ export {
   type MatrixModel,
   type NumericStep,
   type PcaModel,
+  rawLevels,
   rawMatrix,
   withTextFeatures,
 } from "./matrix.ts";

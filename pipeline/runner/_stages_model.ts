@@ -18,7 +18,7 @@ import {
   evaluateStage,
 } from "../evaluate/mod.ts";
 import { importanceStage, type PermutationOptions } from "../importance/mod.ts";
-import { type MatrixModel, rawMatrix } from "../matrix/mod.ts";
+import { type MatrixModel, rawLevels, rawMatrix } from "../matrix/mod.ts";
 import type { Stage } from "./run.ts";
 import { allFeatures, shareableIds } from "./_stages_data.ts";
 import { poolLabels, smallSegments } from "../privacy.ts";
@@ -111,12 +111,14 @@ export const importanceStageDef: Stage = {
     const split = (inputs.classify_summary as { split: { test: number[] } }).split;
     const meta = inputs.feature_meta as FeatureMeta[];
     const values = rawMatrix(inputs.features as pl.DataFrame, meta);
+    const levels = rawLevels(inputs.features as pl.DataFrame, meta);
     const { outputs, warnings } = importanceStage({
       model: inputs.classifier as ClassifierModel,
       matrix,
       labels,
       rows: split.test,
       values,
+      levels,
       segments: labels,
       matrixModel: inputs.matrix_model as MatrixModel,
     }, {
