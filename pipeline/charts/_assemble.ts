@@ -68,14 +68,17 @@ export function buildCharts(
     ...opts,
     title: "Customers per segment",
   });
-  const map = pca2d(inputs.matrix);
-  charts.map = segmentMapChart({ x: map.x, y: map.y, segment: labels }, {
-    ...opts,
-    title: "Customers on the first two principal components",
-    xLabel: `PC1 (${(100 * map.explained[0]).toFixed(0)}% of variance)`,
-    yLabel: `PC2 (${(100 * map.explained[1]).toFixed(0)}% of variance)`,
-    seed,
-  });
+  // A map needs two directions; a matrix of one column has none to project on.
+  if (inputs.matrix.cols >= 2) {
+    const map = pca2d(inputs.matrix);
+    charts.map = segmentMapChart({ x: map.x, y: map.y, segment: labels }, {
+      ...opts,
+      title: "Customers on the first two principal components",
+      xLabel: `PC1 (${(100 * map.explained[0]).toFixed(0)}% of variance)`,
+      yLabel: `PC2 (${(100 * map.explained[1]).toFixed(0)}% of variance)`,
+      seed,
+    });
+  }
   const drivers = inputs.importance.drivers.filter((d) => shown(d.segment));
   charts.profile = heatmapChart(topDriverCells(drivers, 20), {
     ...opts,

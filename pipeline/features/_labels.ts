@@ -98,7 +98,8 @@ const singular = (w: string) =>
 export function columnLabel(name: string): string {
   const whole = WORDS[name.toLowerCase()];
   if (whole) return whole;
-  let w = words(name);
+  // A range or unit in brackets ("Spending Score (1-100)") is not part of what it is called.
+  let w = words(name.replace(/\s*[([][^)\]]*[)\]]/g, ""));
   if (w.length === 0) return name;
   if (w[0] === "mnt" || w[0] === "spend" && w.length > 1) {
     return ["spend on", ...w.slice(1).map((x) => WORDS[x] ?? x)].join(" ");
@@ -111,6 +112,10 @@ export function columnLabel(name: string): string {
     w[last - 1] = singular(w[last - 1]);
   }
   if (last > 0 && /^(month|week|day|year)$/.test(w[last])) w[last] = `per ${w[last]}`;
+  // "Deals purchases" → "deal purchases": a plural noun before another reads in the singular.
+  for (let i = 0; i < w.length - 1; i++) {
+    if (/[^s]s$/.test(w[i]) && /s$/.test(w[i + 1]) && w[i].length > 3) w[i] = singular(w[i]);
+  }
   return w.join(" ");
 }
 

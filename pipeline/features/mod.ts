@@ -14,3 +14,4 @@ export {
   type FeaturesOptions,
   type ResolvedFeaturesOptions,
 } from "./options.ts";
+export { columnLabel, columnRole, columnUnit, type Unit } from "./_labels.ts";

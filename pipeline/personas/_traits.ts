@@ -15,8 +15,12 @@ import { isOtherLevel, type Role, roleOf } from "./_roles.ts";
 /** One distinctive trait of a segment, with the numbers it was phrased from. */
 export interface PersonaTrait {
   feature: string;
+  /** A readable label of the feature (or of the column a level belongs to). */
+  label?: string;
+  /** For a categorical level: the level. */
+  level?: string;
   group: string;
-  /** Cohen's d of the segment against the rest. */
+  /** Effect of the segment against the rest: rank-based d, Cohen's d or Cohen's h. */
   effectSize: number;
   meanSegment: number;
   meanOverall: number;
@@ -71,12 +75,15 @@ export function describedRows(rows: DriverRow[], metas: ReadonlyMap<string, Feat
     const meta = metas.get(row.feature);
     if (!meta || row.meanIn === null || row.meanAll === null) continue;
     const role = roleOf(meta);
-    if (role.kind !== "hidden") out.push({ row, meta, role });
+    // Features without a known role are described by the generic rules (_generic.ts).
+    if (role.kind !== "hidden" && role.kind !== "other") out.push({ row, meta, role });
   }
   return out;
 }
 
 const d = (r: Row | undefined) => r?.row.effectSize ?? 0;
+/** The effect traits are ranked by: one scale for every kind of column. */
+const e = (r: Row) => r.row.effect ?? r.row.effectSize ?? 0;
 
 /** The top traits by |effect size|, one per concept (a category's spend and order share are one). */
 export function segmentTraits(
@@ -84,8 +91,8 @@ export function segmentTraits(
   s: Strings,
   opts: { traits: number; minEffect: number },
 ): PersonaTrait[] {
-  const ranked = rows.filter((r) => Math.abs(d(r)) >= opts.minEffect)
-    .sort((a, b) => Math.abs(d(b)) - Math.abs(d(a)) || cmp(a.row.feature, b.row.feature));
+  const ranked = rows.filter((r) => Math.abs(e(r)) >= opts.minEffect)
+    .sort((a, b) => Math.abs(e(b)) - Math.abs(e(a)) || cmp(a.row.feature, b.row.feature));
   const seen = new Set<string>();
   const out: PersonaTrait[] = [];
   for (const r of ranked) {
@@ -98,11 +105,11 @@ export function segmentTraits(
     out.push({
       feature: r.row.feature,
       group: r.meta.group,
-      effectSize: d(r),
+      effectSize: e(r),
       meanSegment: r.row.meanIn!,
       meanOverall: r.row.meanAll!,
       lift: r.row.lift,
-      direction: d(r) >= 0 ? "higher" : "lower",
+      direction: e(r) >= 0 ? "higher" : "lower",
       text: phrase(r, s),
     });
   }

@@ -33,3 +33,9 @@ export {
   type ResolvedPersonasOptions,
   resolvePersonasOptions,
 } from "./options.ts";
+export {
+  type OutcomeColumn,
+  outcomeColumns,
+  outcomeFacts,
+  type PersonaOutcome,
+} from "./_outcomes.ts";

@@ -131,6 +131,12 @@ export const PERSONAS_RULES = {
     "monetary_total",
     "The feature whose total is revenue (null: no revenue shares)",
   ),
+  /** Symbol money is shown with ($, €, ¥…); null shows numbers alone. @default null */
+  currency: withDefault(
+    nullable(str(/^.+$/, "a currency symbol")),
+    null,
+    "Symbol money is shown with ($, €, ¥…); null shows numbers alone",
+  ),
   /** The `llm` writer's model. */
   llm: nested(LLM_RULES, "The llm writer's model"),
 };

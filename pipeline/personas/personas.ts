@@ -15,7 +15,9 @@ import type { DriverRow } from "../importance/mod.ts";
 import type { FeatureMeta, StageResult, StageWarning } from "../types.ts";
 import { formatNumber, formatPercent } from "./_format.ts";
 import { type PersonaLanguage, type Strings, stringsFor } from "./_i18n.ts";
-import { personaActions, personaName } from "./_names.ts";
+import { personaActions, personaName, rankThemes } from "./_names.ts";
+import { genericActions, genericName, type GenericTrait, genericTraits } from "./_generic.ts";
+import { type OutcomeColumn, outcomeFacts, type PersonaOutcome } from "./_outcomes.ts";
 import {
   type PersonasOptions,
   type ResolvedPersonasOptions,
@@ -38,7 +40,16 @@ import { writeSummaries } from "./_llm.ts";
 import { personasMarkdown } from "./_markdown.ts";
 
 export { personasMarkdown };
-export type { LevelNote, PersonaLanguage, PersonaTextRow, PersonaTrait, ShareItem, Voice };
+export type {
+  LevelNote,
+  OutcomeColumn,
+  PersonaLanguage,
+  PersonaOutcome,
+  PersonaTextRow,
+  PersonaTrait,
+  ShareItem,
+  Voice,
+};
 
 /** What the personas stage reads: plain arrays and objects from earlier stages. */
 export interface PersonaInputs {
@@ -59,6 +70,11 @@ export interface PersonaInputs {
    * (`class` is the segment), or rows with `segment`.
    */
   f1?: readonly ({ segment: number; f1: number } | { class: number; f1: number })[];
+  /**
+   * Outcome columns (kept out of the segmentation), one value per customer of `customers.ids`:
+   * each persona says how its segment fares on them ("Churn: 42% vs 27% overall").
+   */
+  outcomes?: readonly OutcomeColumn[];
 }
 
 /** How far to trust a persona. */
@@ -88,6 +104,8 @@ export interface Persona {
   revenueShare: number | null;
   summary: string;
   traits: PersonaTrait[];
+  /** How the segment fares on each outcome column. */
+  outcomes: PersonaOutcome[];
   categories: ShareItem[];
   channels: ShareItem[];
   price: LevelNote | null;
@@ -152,6 +170,10 @@ export async function buildPersonas(
     ? voicesOf(inputs, described.map((x) => x.segment), o, warnings)
     : null;
 
+  const outcomeRows = inputs.outcomes && inputs.customers
+    ? outcomeFacts(inputs.outcomes, inputs.customers.segments, o)
+    : new Map<number, PersonaOutcome[]>();
+  const generic = new Map<number, GenericTrait[]>();
   const personas: Persona[] = described.map((seg) => {
     const rows = inputs.drivers.filter((r) => r.segment === seg.segment);
     if (rows.length === 0) {
@@ -160,9 +182,22 @@ export async function buildPersonas(
         message: `Segment ${seg.segment} has no driver rows: no traits`,
       });
     }
-    return describe(seg, rows, metas, total, voices, inputs, s, o);
+    const g = rankedGeneric(rows, metas, o);
+    generic.set(seg.segment, g);
+    return describe(
+      seg,
+      rows,
+      g,
+      outcomeRows.get(seg.segment) ?? [],
+      metas,
+      total,
+      voices,
+      inputs,
+      s,
+      o,
+    );
   });
-  dedupeNames(personas);
+  distinctNames(personas, generic, o);
   if (small.length > 0) {
     const list = small.map((x) => `${x.segment} (${x.rows})`).join(", ");
     warnings.push({
@@ -187,9 +222,33 @@ export async function buildPersonas(
   return { outputs: { personas, markdown: personasMarkdown(personas) }, warnings };
 }
 
+/** The generic traits of a segment, strongest first, text vectors and indicators left out. */
+function rankedGeneric(
+  rows: DriverRow[],
+  metas: ReadonlyMap<string, FeatureMeta>,
+  o: ResolvedPersonasOptions,
+): GenericTrait[] {
+  const hidden = (f: string) => /^text_emb_\d+$/.test(f) || f.endsWith("__missing");
+  const columns = new Set<string>(), figures = new Set<string>();
+  return genericTraits(rows.filter((r) => !hidden(r.feature)), metas, o)
+    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || (a.feature < b.feature ? -1 : 1))
+    .filter((t) => {
+      // One trait per column (a segment's strongest level says what its other levels would),
+      // and one per set of customers: "no internet service" under six service columns is one
+      // fact about the same customers.
+      const same = `${t.kind}:${t.valueIn.toPrecision(6)}:${t.valueAll.toPrecision(6)}`;
+      if (columns.has(t.column) || (t.kind !== "numeric" && figures.has(same))) return false;
+      columns.add(t.column);
+      figures.add(same);
+      return true;
+    });
+}
+
 function describe(
   seg: { segment: number; rows: number },
   driverRows: DriverRow[],
+  generic: GenericTrait[],
+  outcomes: PersonaOutcome[],
   metas: ReadonlyMap<string, FeatureMeta>,
   total: number,
   voices: Map<number, Voice> | null,
@@ -198,8 +257,14 @@ function describe(
   o: ResolvedPersonasOptions,
 ): Persona {
   const rows = describedRows(driverRows, metas);
-  const traits = segmentTraits(rows, s, o);
   const themes = themesOf(rows);
+  const known = new Set(rows.map((r) => r.row.feature));
+  const traits = [
+    ...segmentTraits(rows, s, o),
+    ...generic.filter((t) => !known.has(t.feature) && Math.abs(t.effect) >= o.minEffect)
+      .map(asTrait),
+  ].sort((a, b) => Math.abs(b.effectSize) - Math.abs(a.effectSize)).slice(0, o.traits);
+  const themed = rankThemes(themes).length > 0;
   const voice = voices?.get(seg.segment) ?? null;
   const negative = voice?.sentiment != null && voice.overallSentiment != null &&
     (voice.sentiment < 0 || voice.sentiment < voice.overallSentiment - 0.2);
@@ -220,7 +285,11 @@ function describe(
     id: `segment-${seg.segment}`,
     kind: "segment",
     segments: [seg.segment],
-    name: personaName(themes, s),
+    name: themed
+      ? personaName(themes, s)
+      : generic.length > 0
+      ? genericName(generic, 2, o.language)
+      : keywordName(voice?.keywords ?? [], 2, o.language),
     language: o.language,
     writer: "template",
     size: seg.rows,
@@ -233,15 +302,84 @@ function describe(
       traits.slice(0, 2).map((t) => t.text),
     ),
     traits,
+    outcomes,
     categories: topShares(rows, "category", s),
     channels: topShares(rows, "channel", s),
     price: priceSensitivity(rows, s),
     social: socialActivity(rows, s),
     voice,
     notes,
-    actions: personaActions(themes, s, { negative }),
+    actions: actionsOf(themed, themes, generic, voice, outcomes, s, o, negative),
     trust: trustOf(stability, f1, s),
   };
+}
+
+function asTrait(t: GenericTrait): PersonaTrait {
+  return {
+    feature: t.feature,
+    label: t.label,
+    ...(t.level !== undefined ? { level: t.level } : {}),
+    group: "attribute",
+    effectSize: t.effect,
+    meanSegment: t.valueIn,
+    meanOverall: t.valueAll,
+    lift: t.valueAll !== 0 ? t.valueIn / t.valueAll : null,
+    direction: t.effect >= 0 ? "higher" : "lower",
+    text: t.text,
+  };
+}
+
+/**
+ * Suggested actions: an outcome that stands out first (retention, campaign priority), then the
+ * behavioural themes' actions, then actions from the roles of the segment's other traits, each
+ * citing the trait; at least one, specific to the segment.
+ */
+function actionsOf(
+  themed: boolean,
+  themes: ReturnType<typeof themesOf>,
+  generic: GenericTrait[],
+  voice: Voice | null,
+  outcomes: PersonaOutcome[],
+  s: Strings,
+  o: ResolvedPersonasOptions,
+  negative: boolean,
+): string[] {
+  const max = 4;
+  // One action per kind of outcome: the one that stands out most.
+  const byAction = new Map<string, PersonaOutcome>();
+  for (const x of outcomes) {
+    if (x.action === null) continue;
+    const kind = x.action.slice(0, x.action.indexOf(x.text));
+    const best = byAction.get(kind);
+    if (!best || x.valueIn / x.valueAll > best.valueIn / best.valueAll) byAction.set(kind, x);
+  }
+  const out = [...byAction.values()].map((x) => x.action!);
+  if (themed) out.push(...personaActions(themes, s, { negative }));
+  const strong = generic.filter((t) => Math.abs(t.effect) >= o.minEffect);
+  out.push(
+    ...genericActions(strong.length ? strong : generic.slice(0, 1), o.language, max, {
+      // The themes speak for the product's own features; the rest only add what is specific.
+      specificOnly: themed,
+    }),
+  );
+  const words = voice?.keywords ?? [];
+  if (words.length > 0) {
+    const list = words.slice(0, 3).join(o.language === "zh" ? "、" : ", ");
+    out.push(
+      o.language === "zh"
+        ? `回应他们最常谈到的话题（关键词：${list}）`
+        : `Answer what they write about most (keywords: ${list})`,
+    );
+  }
+  // The same advice from two traits (monthly and total charges) is given once.
+  const stems = new Set<string>();
+  const unique = out.filter((a) => {
+    const stem = a.replace(/\s*[(（].*$/, "");
+    if (a === s.actions.mainstream || stems.has(stem)) return false;
+    stems.add(stem);
+    return true;
+  }).slice(0, max);
+  return unique.length > 0 ? unique : [s.actions.mainstream];
 }
 
 /** Revenue share from the revenue feature's means: meanIn · nIn over meanAll · everyone. */
@@ -293,6 +431,7 @@ function other(
       null,
     ),
     traits: [],
+    outcomes: [],
     categories: [],
     channels: [],
     price: null,
@@ -350,16 +489,44 @@ function voicesOf(
   return v.bySegment;
 }
 
-/** Two personas with the same name get their segment number, so every card is told apart. */
-function dedupeNames(personas: Persona[]): void {
-  const counts = new Map<string, number>();
-  for (const p of personas) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
-  for (const p of personas) {
-    if (counts.get(p.name)! > 1) {
-      p.name = p.language === "zh"
-        ? `${p.name}（分群 ${p.segments[0]}）`
-        : `${p.name} (segment ${p.segments[0]})`;
+/** A name from what a segment writes about: "Customers writing about delays and refunds". */
+function keywordName(words: readonly string[], count: number, language: PersonaLanguage): string {
+  const top = words.slice(0, count);
+  if (top.length === 0) return language === "zh" ? "未留下文字的客户" : "Customers with no texts";
+  if (language === "zh") return `谈论${top.join("、")}的客户`;
+  const list = top.length === 1
+    ? top[0]
+    : `${top.slice(0, -1).join(", ")} and ${top[top.length - 1]}`;
+  return `Customers writing about ${list}`;
+}
+
+/**
+ * Every persona gets a name of its own: personas that share one are renamed from more of their
+ * traits (two, three, then four), and as a last resort their strongest trait is added in words.
+ */
+function distinctNames(
+  personas: Persona[],
+  generic: ReadonlyMap<number, GenericTrait[]>,
+  o: ResolvedPersonasOptions,
+): void {
+  const clashes = () => {
+    const counts = new Map<string, number>();
+    for (const p of personas) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
+    return personas.filter((p) => counts.get(p.name)! > 1);
+  };
+  for (const depth of [2, 3, 4]) {
+    const dup = clashes();
+    if (dup.length === 0) return;
+    for (const p of dup) {
+      const traits = generic.get(p.segments[0]) ?? [];
+      const words = p.voice?.keywords ?? [];
+      if (traits.length) p.name = genericName(traits, depth, o.language);
+      else if (words.length) p.name = keywordName(words, depth + 1, o.language);
     }
+  }
+  for (const p of clashes()) {
+    const top = p.traits[0]?.text;
+    if (top) p.name = o.language === "zh" ? `${p.name}（${top}）` : `${p.name} (${top})`;
   }
 }
 

@@ -11,7 +11,12 @@ import type { ClusterOutputs } from "../cluster/mod.ts";
 import type { ImportanceOutputs } from "../importance/mod.ts";
 import { versions } from "./run.ts";
 import { POOLED_NAME, smallSegments } from "../privacy.ts";
-import { buildPersonas, type Persona, type PersonasOptions } from "../personas/mod.ts";
+import {
+  buildPersonas,
+  outcomeColumns,
+  type Persona,
+  type PersonasOptions,
+} from "../personas/mod.ts";
 import { buildCharts, segmentNames, sentimentBySegment, toPng } from "../charts/mod.ts";
 import { buildReport } from "../report/mod.ts";
 import type { ScoringModel } from "../score/mod.ts";
@@ -39,14 +44,19 @@ interface ClassifySummary {
 export const personasStageDef: Stage = {
   name: "personas",
   inputs: ["importance", "feature_meta", "cluster_summary", "segments", "classify_summary"],
-  optional: ["text_meta", "texts"],
+  optional: ["text_meta", "texts", "outcomes"],
   outputs: [{ name: "personas", kind: "json" }, {
     name: "personas_md",
     kind: "text",
     file: "personas.md",
   }],
   code: ["personas/mod.ts", "runner/_stages_output.ts"],
-  options: ({ config }) => ({ personas: config.personas, privacy: config.privacy }),
+  options: ({ config }) => ({
+    personas: config.personas,
+    privacy: config.privacy,
+    roles: config.roles,
+    positive: config.evaluate?.positive,
+  }),
   async run(inputs, ctx) {
     const { config } = ctx.loaded;
     const segments = inputs.segments as pl.DataFrame;
@@ -55,19 +65,30 @@ export const personasStageDef: Stage = {
       ...(inputs.feature_meta as FeatureMeta[]),
       ...((inputs.text_meta as FeatureMeta[] | undefined) ?? []),
     ];
+    const ids = segments.getColumn("customer_id").toArray() as string[];
+    const outcomes = inputs.outcomes as pl.DataFrame | undefined;
+    const evaluate = config.evaluate as { outcome?: string; positive?: string } | undefined;
     const { outputs, warnings } = await buildPersonas({
       drivers: (inputs.importance as ImportanceOutputs).drivers,
       meta,
       sizes: cluster.sizes,
       texts: inputs.texts ? (inputs.texts as pl.DataFrame).toRecords() as never : undefined,
-      customers: {
-        ids: segments.getColumn("customer_id").toArray() as string[],
-        segments: labelsOf(segments),
-      },
+      customers: { ids, segments: labelsOf(segments) },
+      outcomes: outcomes && outcomes.width > 1
+        ? outcomeColumns(
+          outcomes,
+          ids,
+          config.roles.columns,
+          evaluate?.outcome && evaluate.positive !== undefined
+            ? { column: evaluate.outcome, value: evaluate.positive }
+            : undefined,
+        )
+        : undefined,
       stability: cluster.stability?.segments,
       f1: (inputs.classify_summary as ClassifySummary).test.perClass,
     }, {
       minSegmentSize: config.privacy.minSegmentSize,
+      currency: config.roles.currency ?? null,
       ...(config.personas as Partial<PersonasOptions>),
     });
     return {
