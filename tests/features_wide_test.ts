@@ -46,3 +46,33 @@ Deno.test("a wide customer table (marketing_campaign.csv) becomes features and a
   assert.ok(m.matrix.columns!.includes("Marital_Status=other"));
   assert.ok(!m.matrix.data.some((v) => !Number.isFinite(v)));
 });
+
+Deno.test("sentinel values that mean 'none' are read as missing, found in the data or given", () => {
+  const n = 40;
+  const customers = pl.DataFrame({
+    customer_id: Array.from({ length: n }, (_, i) => `c${i}`),
+    // 30 of 40 never contacted (-1); every real value is a day count >= 0.
+    pdays: Array.from({ length: n }, (_, i) => (i < 30 ? -1 : 5 + i)),
+    // 999 held by 8 customers, the rest far below it.
+    gap: Array.from({ length: n }, (_, i) => (i < 8 ? 999 : i)),
+    // A -1 that sits among negatives is a value, not a sentinel.
+    delta: Array.from({ length: n }, (_, i) => i - 20),
+    plan: Array.from({ length: n }, (_, i) => (i % 4 === 0 ? "none" : "gold")),
+  }).withColumns(pl.col("pdays").cast(pl.Float64));
+  const { outputs, warnings } = buildFeatures({ customers }, {
+    attributes: [
+      { name: "pdays", kind: "numeric" },
+      { name: "gap", kind: "numeric" },
+      { name: "delta", kind: "numeric" },
+      { name: "plan", kind: "categorical", missing: ["none"] },
+    ],
+  });
+  const nulls = (c: string) => outputs.features.getColumn(c).nullCount();
+  assert.equal(nulls("pdays"), 30);
+  assert.equal(nulls("gap"), 8);
+  assert.equal(nulls("delta"), 0);
+  assert.equal(nulls("plan"), 10);
+  assert.ok(warnings.some((w) => w.message.startsWith(`'pdays': 30 values of -1 read as "none"`)));
+  const pdays = outputs.meta.find((m) => m.name === "pdays")!;
+  assert.equal(pdays.nullReason, 'pdays is -1 ("none")');
+});

@@ -62,6 +62,7 @@ export function buildCharts(
   const opts = { segmentNames: names };
   const shown = (segment: number) => !small.has(segment);
   const groups = new Map(inputs.meta.map((m) => [m.name, m.group]));
+  const label = featureLabels(inputs.meta);
 
   const charts: Record<string, string> = {};
   charts.sizes = segmentSizesChart(countSegments(labels), {
@@ -80,15 +81,22 @@ export function buildCharts(
     });
   }
   const drivers = inputs.importance.drivers.filter((d) => shown(d.segment));
-  charts.profile = heatmapChart(topDriverCells(drivers, 20), {
-    ...opts,
-    title: "What sets each segment apart (z-scores)",
-  });
+  charts.profile = heatmapChart(
+    topDriverCells(drivers, 20).map((c) => ({ ...c, feature: label(c.feature) })),
+    {
+      ...opts,
+      title: "What sets each segment apart (z-scores)",
+    },
+  );
   const mix = categoryMix(drivers);
   if (mix.length) {
     charts.categories = categoryMixChart(mix, { ...opts, title: "Share of spend by category" });
   }
-  const perm = inputs.importance.permutation.map((r) => ({ ...r, group: groups.get(r.feature) }));
+  const perm = inputs.importance.permutation.map((r) => ({
+    ...r,
+    feature: label(r.feature),
+    group: groups.get(r.feature.replace(/(=.*|__missing)$/, "")),
+  }));
   charts.importance = importanceChart(perm, {
     title: "Permutation importance on held-out customers",
     xLabel: "Drop in accuracy when the feature is shuffled",
@@ -124,6 +132,50 @@ export function buildCharts(
     });
   }
   return { outputs: charts, warnings: [] };
+}
+
+/**
+ * What a reader sees for a feature or matrix column: its label (or description), a one-hot
+ * column as "label: level", a missing-value indicator as "label unknown", a text vector
+ * dimension as "text theme k". Two features that would read alike are numbered.
+ *
+ * @example
+ * ```ts
+ * import { featureLabels } from "./_assemble.ts";
+ * const label = featureLabels([
+ *   { name: "MonthlyCharges", label: "monthly charges", description: "", unit: "currency",
+ *     group: "attribute", kind: "numeric" },
+ *   { name: "Contract", label: "contract", description: "", unit: "level", group: "attribute",
+ *     kind: "categorical" },
+ * ]);
+ * if (label("MonthlyCharges") !== "Monthly charges") throw new Error(label("MonthlyCharges"));
+ * if (label("Contract=Two year") !== "Contract: Two year") throw new Error();
+ * if (label("text_emb_3") !== "Text theme 4") throw new Error(label("text_emb_3"));
+ * ```
+ */
+export function featureLabels(meta: readonly FeatureMeta[]): (feature: string) => string {
+  const byName = new Map(meta.map((m) => [m.name, m]));
+  const base = (name: string) => {
+    const m = byName.get(name);
+    const text = m?.label ?? m?.description ?? name;
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  };
+  const seen = new Map<string, string>();
+  return (feature: string) => {
+    const emb = feature.match(/^text_emb_(\d+)$/);
+    let text: string;
+    if (emb) text = `Text theme ${Number(emb[1]) + 1}`;
+    else if (feature.endsWith("__missing")) text = `${base(feature.slice(0, -9))} unknown`;
+    else if (!byName.has(feature) && feature.includes("=")) {
+      const at = feature.indexOf("=");
+      text = `${base(feature.slice(0, at))}: ${feature.slice(at + 1)}`;
+    } else text = base(feature);
+    // Labels are kept apart by a number, never by falling back to the raw name.
+    let shown = text;
+    for (let i = 2; seen.has(shown) && seen.get(shown) !== feature; i++) shown = `${text} (${i})`;
+    seen.set(shown, feature);
+    return shown;
+  };
 }
 
 /** Persona names by segment, for chart labels. */

@@ -10,6 +10,7 @@ export {
   buildCharts,
   type ChartInputs,
   type ChartsOptions,
+  featureLabels,
   segmentNames,
   sentimentBySegment,
 } from "./_assemble.ts";

@@ -198,3 +198,29 @@ export function rfmSegmentOrder(model: RfmModel): string[] {
   const prefix = model.recency ? "RFM" : "FM";
   return [5, 4, 3, 2, 1].map((b) => `${prefix} score ${b}`);
 }
+
+/**
+ * RFM cut into `k` segments: customers ranked by the sum of their R, F and M scores (F and M
+ * without a recency column) and split at the k-quantiles of that sum; customers with the same
+ * sum share a band, so bands can differ in size. Band 1 holds the lowest sums.
+ *
+ * @example
+ * ```ts
+ * import { rfmBands } from "./_rfm.ts";
+ * const bands = rfmBands({ r: [1, 5, 3, 5], f: [1, 5, 3, 4], m: [1, 5, 3, 5] }, 2);
+ * if (bands.join() !== "band 1,band 2,band 1,band 2") throw new Error(bands.join());
+ * ```
+ */
+export function rfmBands(
+  scores: { r: ArrayLike<number> | null; f: ArrayLike<number>; m: ArrayLike<number> },
+  k: number,
+): string[] {
+  const n = scores.f.length;
+  const sum = Float64Array.from(
+    { length: n },
+    (_, i) => (scores.r ? scores.r[i] : 0) + scores.f[i] + scores.m[i],
+  );
+  const sorted = Float64Array.from(sum).sort();
+  const cuts = Array.from({ length: k - 1 }, (_, j) => quantileSorted(sorted, j + 1, k));
+  return Array.from(sum, (v) => `band ${1 + cuts.filter((c) => v > c).length}`);
+}

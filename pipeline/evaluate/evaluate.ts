@@ -38,7 +38,7 @@ import {
   resolveEvaluateOptions,
 } from "./options.ts";
 import { type MethodComparison, verdictText } from "./_verdict.ts";
-import { type RfmModel, rfmSegmentOrder } from "./_rfm.ts";
+import { rfmBands, type RfmModel, rfmSegmentOrder } from "./_rfm.ts";
 
 export { EVALUATE_DEFAULTS, type EvaluateOptions, type MethodComparison, type OutcomeRate };
 export { chiSquareTest, wilson } from "./_stats.ts";
@@ -284,6 +284,14 @@ export function evaluateStage(
         columns.rfm_f = pl.Series("rfm_f", res.scores.f, pl.Int32);
         columns.rfm_m = pl.Series("rfm_m", res.scores.m, pl.Int32);
         columns.rfm_segment = pl.Series("rfm_segment", res.scores.segment);
+        // The same number of segments as Personae's, so neither side wins by having more.
+        const k = order.filter((s) => s >= 0).length;
+        if (k >= 2 && k !== names.length) {
+          const bands = rfmBands(res.scores, k);
+          const keys = [...new Set(bands)].sort();
+          segs.push(segmentationOf(`RFM (k = ${k})`, bands, keys, String));
+          columns.rfm_band = pl.Series("rfm_band", bands);
+        }
       } else skipped.push(`${warnings[before].message}.`);
     }
     const k = order.filter((s) => s >= 0).length;

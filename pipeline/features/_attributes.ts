@@ -79,7 +79,7 @@ export function attributeFamily(
     const described = { label, ...(role ? { role } : {}) };
     const none = sentinels.get(spec.name);
     const source = none
-      ? pl.when(isIn(pl.col(spec.name).cast(pl.Utf8), none.map(String)))
+      ? pl.when(isSentinel(customers, spec.name, none))
         .then(pl.lit(null)).otherwise(pl.col(spec.name))
       : pl.col(spec.name);
     if (spec.kind === "categorical") {
@@ -123,7 +123,17 @@ export function attributeFamily(
 
 const upperFirst = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 /** `expr` is one of `values` (Polars deprecates a plain list in isIn). */
-const isIn = (expr: pl.Expr, values: string[]) => expr.isIn(pl.lit(pl.Series(values)));
+/**
+ * Whether a column's value is one of the sentinels: compared as numbers in a numeric column
+ * (a float column prints -1 as "-1.0"), as text otherwise.
+ */
+function isSentinel(customers: pl.DataFrame, column: string, values: (number | string)[]): pl.Expr {
+  if (isNumeric(customers.getColumn(column).dtype)) {
+    const numbers = values.map(Number).filter((v) => !Number.isNaN(v));
+    return pl.col(column).cast(pl.Float64).isIn(pl.lit(pl.Series(numbers)));
+  }
+  return pl.col(column).cast(pl.Utf8).isIn(pl.lit(pl.Series(values.map(String))));
+}
 
 /** Values that mean "none" when they sit apart from every other value of a column. */
 const LOW_SENTINELS = new Set([-1, -9, -99, -999, -9999]);
@@ -223,7 +233,7 @@ function heavyTails(
   const value = (c: string) => {
     const none = sentinels.get(c);
     const x = pl.col(c).cast(pl.Float64);
-    return none ? x.filter(isIn(pl.col(c).cast(pl.Utf8), none.map(String)).not()) : x;
+    return none ? x.filter(isSentinel(customers, c, none).not()) : x;
   };
   const stats = customers.lazy().select(
     ...cols.flatMap((c) => [

@@ -85,6 +85,9 @@ export function fitMatrix(
     return true;
   };
   for (const m of selected) {
+    // Warnings reach the report: they name the feature as a reader knows it.
+    const readable = m.label ?? (m.description || m.name);
+    const say = (message: string) => warn(message.replace(`'${m.name}'`, `'${readable}'`));
     const weight = o.weights[m.group] ?? 1;
     const step = m.kind === "categorical"
       ? fitCategorical(m.name, m.group, textColumn(features, m.name), weight, o.maxLevels)
@@ -95,9 +98,9 @@ export function fitMatrix(
         numericColumn(features, m.name),
         weight,
         { scaling: o.scaling, log1p: o.log1p, indicator: o.missingIndicator },
-        warn,
+        say,
       );
-    if (typeof step === "string") warn(step);
+    if (typeof step === "string") say(step);
     else {
       if (step.kind === "numeric" && step.indicator) step.indicator = newPattern(step.column);
       steps.push(step);

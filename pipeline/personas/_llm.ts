@@ -88,6 +88,7 @@ export function promptFor(p: Persona): string {
     `Customers: ${formatPercent(p.share)} (${formatNumber(p.size)})` +
     (p.revenueShare === null ? "" : `; revenue: ${formatPercent(p.revenueShare)}`),
     ...p.traits.slice(0, 4).map((t) => `Trait: ${t.text}`),
+    ...(p.outcomes ?? []).slice(0, 2).map((o) => `Outcome: ${o.text}`),
     ...(p.categories.length > 0
       ? [`Top categories: ${p.categories.map((c) => c.name).join(", ")}`]
       : []),

@@ -54,7 +54,7 @@ const EN: Table = {
     },
     low: {
       adj: "recently active",
-      noun: "recent buyers",
+      noun: "recently active customers",
       action: "Follow up while they are engaged",
     },
   },

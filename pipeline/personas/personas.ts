@@ -126,6 +126,8 @@ export interface PersonasOutput {
 }
 
 const STAGE = "personas";
+/** Cohen's h under which a level's over-representation is not worth a trait (Cohen: 0.2 small). */
+const MIN_LEVEL_EFFECT = 0.1;
 
 /**
  * Builds one persona per segment from the drivers, feature metadata, sizes, texts and quality
@@ -264,6 +266,16 @@ function describe(
     ...generic.filter((t) => !known.has(t.feature) && Math.abs(t.effect) >= o.minEffect)
       .map(asTrait),
   ].sort((a, b) => Math.abs(b.effectSize) - Math.abs(a.effectSize)).slice(0, o.traits);
+  // Who the segment is by its categories (contract, region…) is always worth a line, even when
+  // numbers set it apart more: its most over-represented level, unless that is negligible.
+  const level = generic.find((t) => t.kind === "level");
+  if (
+    o.traits > 0 && level && level.effect >= MIN_LEVEL_EFFECT &&
+    !traits.some((t) => t.level !== undefined)
+  ) {
+    if (traits.length >= o.traits) traits.pop();
+    traits.push(asTrait(level));
+  }
   const themed = rankThemes(themes).length > 0;
   const voice = voices?.get(seg.segment) ?? null;
   const negative = voice?.sentiment != null && voice.overallSentiment != null &&
@@ -522,6 +534,21 @@ function distinctNames(
       const words = p.voice?.keywords ?? [];
       if (traits.length) p.name = genericName(traits, depth, o.language);
       else if (words.length) p.name = keywordName(words, depth + 1, o.language);
+    }
+  }
+  // Still alike: what they write about tells them apart, else their strongest trait in words.
+  const dup = clashes();
+  const used = new Map<string, Set<string>>();
+  for (const p of dup) {
+    const words = p.voice?.keywords ?? [];
+    const taken = used.get(p.name) ?? new Set<string>();
+    const word = words.find((w) => !taken.has(w));
+    if (word) {
+      taken.add(word);
+      used.set(p.name, taken);
+      p.name = o.language === "zh"
+        ? `${p.name}（常谈“${word}”）`
+        : `${p.name}, writing about ${word}`;
     }
   }
   for (const p of clashes()) {
