@@ -227,7 +227,8 @@ Deno.test("evaluateStage() runs RFM from the features stage's purchase columns",
   assert.deepEqual(warnings.map((w) => [w.message, w.count]), [
     ["RFM: customers without a recency value were scored 1", missingR],
   ]);
-  assert.deepEqual(outputs.comparison.map((c) => c.method), ["Personae", "RFM"]);
+  assert.deepEqual(outputs.comparison.map((c) => c.method), ["Personae", "RFM", "RFM (k = 2)"]);
+  assert.equal(outputs.comparison[2].segments, outputs.comparison[0].segments, "equal k");
   assert.ok(outputs.rfm !== null && outputs.rfm.recency !== null);
   const rfmRates = outputs.rates.filter((x) => x.segmentation === "RFM");
   assert.equal(rfmRates.reduce((a, x) => a + x.n, 0), n);
