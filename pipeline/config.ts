@@ -212,7 +212,29 @@ export function parseConfig(value: unknown, file: string): Config {
   return { ...config, privacy: { ...PRIVACY_DEFAULTS, ...config.privacy } };
 }
 
-/** Reads and validates a config file. */
+/**
+ * Reads and validates a config file. The result keeps the file's folder, so paths in the config
+ * resolve against it, and its exact text, for the run's hash.
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { loadConfig } from "./config.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   const file = join(dir, "shop.json");
+ *   await Deno.writeTextFile(
+ *     file,
+ *     JSON.stringify({ name: "shop", tables: { customers: { path: "customers.csv" } } }),
+ *   );
+ *   const loaded = await loadConfig(file);
+ *   if (loaded.config.name !== "shop" || loaded.dir !== dir) throw new Error("wrong config");
+ *   if (loaded.config.tables.customers.delimiter !== ",") throw new Error("default not applied");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function loadConfig(path: string): Promise<LoadedConfig> {
   const full = resolve(path);
   let text: string;

@@ -40,12 +40,39 @@ export interface StageResult<T> {
   warnings: StageWarning[];
 }
 
-/** Makes a zero-filled matrix of the given shape. */
+/**
+ * Makes a zero-filled matrix of the given shape.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from "./types.ts";
+ * const m = zeros(2, 3, ["a", "b", "c"]);
+ * if (m.data.length !== 6 || m.data.some((v) => v !== 0)) throw new Error("six zeros expected");
+ * if (m.columns?.[2] !== "c") throw new Error("column names kept");
+ * ```
+ */
 export function zeros(rows: number, cols: number, columns?: string[]): Matrix {
   return { rows, cols, data: new Float64Array(rows * cols), columns };
 }
 
-/** Builds a matrix from an array of equal-length rows. */
+/**
+ * Builds a matrix from an array of equal-length rows (row-major, as {@link Matrix} stores it).
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "./types.ts";
+ * const m = fromRows([[1, 2], [3, 4], [5, 6]], ["x", "y"]);
+ * if (m.rows !== 3 || m.cols !== 2) throw new Error("a 3 × 2 matrix expected");
+ * if (m.data[1 * m.cols + 0] !== 3) throw new Error("row 2, column 1 should be 3");
+ * let threw = false;
+ * try {
+ *   fromRows([[1, 2], [3]]);
+ * } catch (e) {
+ *   threw = e instanceof TypeError;
+ * }
+ * if (!threw) throw new Error("ragged rows are a TypeError");
+ * ```
+ */
 export function fromRows(rows: ArrayLike<number>[], columns?: string[]): Matrix {
   const n = rows.length;
   const d = n === 0 ? (columns?.length ?? 0) : rows[0].length;

@@ -1,11 +1,12 @@
 /**
  * The layout's rules, checked on the real module graph (`deno info --json`): a folder per stage
  * with `_` files private to it, no import cycles, data flowing from the runner to the stages and
- * never back, and a small top level.
+ * never back, and a small top level. And the public API's docs, checked on `deno doc --json`:
+ * every function it exports has a summary and an example that `deno test --doc` runs.
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { fileURLToPath as fromFileUrl, pathToFileURL as toFileUrl } from "node:url";
 
 const PIPELINE = fromFileUrl(new URL("../pipeline/", import.meta.url));
 const STAGES = [
@@ -143,4 +144,71 @@ Deno.test("the public API names what it exports (no export *)", async () => {
     if (/^export \* from/m.test(text)) offenders.push(f);
   }
   assert.deepEqual(offenders, []);
+});
+
+/** A JSDoc as `deno doc --json` gives it: the text, then its tags (@param, @example…). */
+interface JsDoc {
+  doc?: string;
+  tags?: { kind: string; doc?: string }[];
+}
+
+/** An exported name and its declarations (several for an overloaded function). */
+interface DocSymbol {
+  name: string;
+  declarations: { kind: string; location: { filename: string }; jsDoc?: JsDoc }[];
+}
+
+/** The symbols a module exports, where each is declared and its JSDoc (`deno doc --json`). */
+async function exportedSymbols(module: string): Promise<DocSymbol[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", module],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    nodes: Record<string, { symbols: DocSymbol[] }>;
+  };
+  return doc.nodes[toFileUrl(module).href].symbols;
+}
+
+/**
+ * Why an example would not document a function in the house style, or undefined when it does: a
+ * ```ts block that `deno test --doc` runs (not `ignore`), that imports the function from a
+ * relative module and asserts something (`if (…) throw new Error(…)`).
+ */
+function exampleProblem(name: string, example: string): string | undefined {
+  const blocks = [...example.matchAll(/```([^\n]*)\n([\s\S]*?)```/g)];
+  const runnable = blocks.filter(([, info]) => {
+    const [lang, ...attributes] = info.trim().split(/\s+/);
+    return ["ts", "typescript"].includes(lang) && !attributes.includes("ignore");
+  });
+  if (runnable.length === 0) return "no ```ts block that deno test --doc runs";
+  const imports = new RegExp(`import\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*"\\.\\.?/`);
+  const code = runnable.map(([, , body]) => body).join("\n");
+  if (!imports.test(code)) return `does not import ${name} from a relative module`;
+  if (!/\bthrow\b/.test(code)) return "asserts nothing (no `throw`)";
+  return undefined;
+}
+
+Deno.test("every function the public API exports has a runnable @example", async () => {
+  const symbols = await exportedSymbols(join(PIPELINE, "mod.ts"));
+  const functions = symbols.filter((s) => s.declarations.some((d) => d.kind === "function"));
+  assert.ok(functions.length > 50, `only ${functions.length} functions found`);
+  const problems: string[] = [];
+  for (const { name, declarations } of functions) {
+    const where = relative(PIPELINE, fromFileUrl(declarations[0].location.filename));
+    const docs = declarations.map((d) => d.jsDoc ?? {});
+    if (!docs.some((d) => d.doc?.trim().split("\n")[0])) {
+      problems.push(`${name} (${where}): no summary`);
+    }
+    const examples = docs.flatMap((d) => d.tags ?? []).filter((t) => t.kind === "example");
+    if (examples.length === 0) {
+      problems.push(`${name} (${where}): no @example`);
+      continue;
+    }
+    const why = examples.map((e) => exampleProblem(name, e.doc ?? ""));
+    if (why.every((w) => w !== undefined)) problems.push(`${name} (${where}): @example ${why[0]}`);
+  }
+  assert.deepEqual(problems, []);
 });

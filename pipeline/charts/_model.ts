@@ -49,7 +49,22 @@ export interface ImportanceOptions extends ChartOptions {
 const GROUPS = ["purchase", "preference", "price", "browsing", "social", "attribute", "text"];
 const BAR = "#5b6c8f";
 
-/** Bars of mean importance with mean ± sd whiskers, the top N features, largest first. */
+/**
+ * Bars of mean importance with mean ± sd whiskers, the top N features, largest first.
+ *
+ * @example
+ * ```ts
+ * import { importanceChart } from "./_model.ts";
+ * const svg = importanceChart([
+ *   { feature: "orders", mean: 0.3, sd: 0.05, group: "purchase" },
+ *   { feature: "visits", mean: 0.2, group: "browsing" },
+ *   { feature: "age", mean: 0.1, group: "attribute" },
+ * ], { top: 2 });
+ * if (!svg.includes(">orders<") || !svg.includes(">visits<")) throw new Error("top 2 missing");
+ * if (svg.includes(">age<")) throw new Error("only the top 2 features are drawn");
+ * if (!svg.includes("Top 2 of 3 features")) throw new Error("the cut is not said");
+ * ```
+ */
 export function importanceChart(
   rows: FeatureImportance[],
   options: ImportanceOptions = {},
@@ -151,7 +166,23 @@ const METRICS: { key: keyof Omit<KScores, "k">; label: string; hint: string }[] 
   { key: "inertia", label: "Inertia", hint: "look for the elbow" },
 ];
 
-/** Small multiples of each quality measure against k, sharing the k axis; chosen k marked. */
+/**
+ * Small multiples of each quality measure against k, sharing the k axis; chosen k marked.
+ *
+ * @example
+ * ```ts
+ * import { kSelectionChart } from "./_model.ts";
+ * const svg = kSelectionChart([
+ *   { k: 2, silhouette: 0.5, inertia: 100 },
+ *   { k: 3, silhouette: 0.6, inertia: 60 },
+ *   { k: 4, silhouette: 0.4, inertia: 50 },
+ * ], { chosenK: 3 });
+ * for (const label of ["Silhouette", "Inertia", "Chosen: k = 3 (dashed line)"]) {
+ *   if (!svg.includes(`>${label}<`)) throw new Error(`'${label}' missing`);
+ * }
+ * if (svg.includes(">Davies–Bouldin<")) throw new Error("only measures given get a panel");
+ * ```
+ */
 export function kSelectionChart(scores: KScores[], options: KSelectionOptions = {}): string {
   const width = chartWidth(options, "kSelectionChart");
   const sorted = [...scores].sort((a, b) => a.k - b.k);
@@ -222,6 +253,17 @@ export interface ConfusionData {
 /**
  * The confusion matrix as a heat map, rows = true class, columns = predicted; colour is the
  * share of the row (so small classes read as well as large ones), the cell shows the count.
+ *
+ * @example
+ * ```ts
+ * import { confusionChart } from "./_model.ts";
+ * const svg = confusionChart(
+ *   { labels: [0, 1], counts: [[8, 2], [1, 9]] },
+ *   { segmentNames: { 1: "Loyal" } },
+ * );
+ * if (!svg.includes("Accuracy 85.0% on 20 customers")) throw new Error("accuracy missing");
+ * if (!svg.includes(">Loyal<") || !svg.includes(">Segment 0<")) throw new Error("labels");
+ * ```
  */
 export function confusionChart(data: ConfusionData, options: ChartOptions = {}): string {
   const chart = "confusionChart";

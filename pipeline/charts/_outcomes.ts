@@ -43,6 +43,18 @@ export interface SegmentInterval {
 /**
  * Mean and normal-approximation confidence interval (mean ± z·sd/√n) of `values` per segment,
  * skipping non-finite values. Noise (-1) is kept as its own group.
+ *
+ * @example
+ * ```ts
+ * import { meanIntervals } from "./_outcomes.ts";
+ * const [a, b, noise] = meanIntervals([0, 0, 0, 1, 1, -1], [1, 2, 3, 5, NaN, 4]);
+ * // Segment 0: mean 2, sd 1, so 2 ± 1.96 / √3.
+ * const half = 1.96 / Math.sqrt(3);
+ * if (a.mean !== 2 || Math.abs(a.high - (2 + half)) > 1e-12 || a.n !== 3) throw new Error();
+ * // Segment 1: the NaN is skipped; one value has no spread.
+ * if (b.mean !== 5 || b.low !== 5 || b.high !== 5 || b.n !== 1) throw new Error();
+ * if (noise.segment !== -1 || noise.mean !== 4) throw new Error("noise is its own group");
+ * ```
  */
 export function meanIntervals(
   segment: ArrayLike<number>,
@@ -82,7 +94,19 @@ export interface SentimentOptions extends ChartOptions {
   domain?: [number, number];
 }
 
-/** Mean sentiment per segment as a dot with its interval as a bar; zero marked when in range. */
+/**
+ * Mean sentiment per segment as a dot with its interval as a bar; zero marked when in range.
+ *
+ * @example
+ * ```ts
+ * import { meanIntervals, sentimentChart } from "./_outcomes.ts";
+ * const rows = meanIntervals([0, 0, 1, 1], [0.5, 0.7, -0.2, -0.4]);
+ * const svg = sentimentChart(rows, { segmentNames: { 1: "Unhappy" } });
+ * for (const label of ["Segment 0", "Unhappy", "n = 2", "Mean sentiment (95% interval)"]) {
+ *   if (!svg.includes(`>${label}<`)) throw new Error(`'${label}' missing`);
+ * }
+ * ```
+ */
 export function sentimentChart(rows: SegmentInterval[], options: SentimentOptions = {}): string {
   const width = chartWidth(options, "sentimentChart");
   const labels = segmentLabels(rows.map((r) => r.segment), options.segmentNames);
@@ -153,6 +177,19 @@ export interface OutcomeRateOptions extends ChartOptions {
 /**
  * Outcome rate ± interval per segment; several segmentations (e.g. Personae vs RFM) become
  * panels sharing the rate axis, so their spread of rates compares at a glance.
+ *
+ * @example
+ * ```ts
+ * import { outcomeRateChart } from "./_outcomes.ts";
+ * const svg = outcomeRateChart([
+ *   { segment: 0, rate: 0.2, low: 0.1, high: 0.3, n: 50, segmentation: "Personae" },
+ *   { segment: "Champions", rate: 0.4, low: 0.3, high: 0.5, segmentation: "RFM" },
+ * ], { overall: 0.25 });
+ * for (const label of ["Personae", "RFM", "Segment 0", "Champions"]) {
+ *   if (!svg.includes(`>${label}<`)) throw new Error(`'${label}' missing`);
+ * }
+ * if (!svg.includes("Dashed line: all customers (25.0%)")) throw new Error("overall missing");
+ * ```
  */
 export function outcomeRateChart(rows: SegmentRate[], options: OutcomeRateOptions = {}): string {
   const chart = "outcomeRateChart";

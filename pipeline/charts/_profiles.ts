@@ -143,7 +143,22 @@ export interface CategoryMixOptions extends ChartOptions {
   valueLabel?: string;
 }
 
-/** Stacked 100% bars: each segment's mix of categories; shares of 7% or more are printed. */
+/**
+ * Stacked 100% bars: each segment's mix of categories; shares of 7% or more are printed.
+ *
+ * @example
+ * ```ts
+ * import { categoryMixChart } from "./_profiles.ts";
+ * const svg = categoryMixChart([
+ *   { segment: 0, category: "shoes", value: 30 },
+ *   { segment: 0, category: "bags", value: 10 },
+ *   { segment: 1, category: "bags", value: 20 },
+ * ], { segmentNames: { 0: "Sneakerheads" } });
+ * for (const label of ["Sneakerheads", "Segment 1", "shoes", "bags", "75%", "25%"]) {
+ *   if (!svg.includes(`>${label}<`)) throw new Error(`'${label}' missing`);
+ * }
+ * ```
+ */
 export function categoryMixChart(
   values: SegmentCategoryValue[],
   options: CategoryMixOptions = {},

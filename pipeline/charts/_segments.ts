@@ -25,7 +25,21 @@ export interface SegmentCount {
   count: number;
 }
 
-/** Counts customers per segment from a label per customer (noise = -1), in display order. */
+/**
+ * Counts customers per segment from a label per customer (noise = -1), in display order.
+ *
+ * @example
+ * ```ts
+ * import { countSegments } from "./_segments.ts";
+ * const counts = countSegments(new Int32Array([1, 0, -1, 1, 1]));
+ * // Ascending segments, noise last.
+ * if (JSON.stringify(counts) !== JSON.stringify([
+ *   { segment: 0, count: 1 },
+ *   { segment: 1, count: 3 },
+ *   { segment: -1, count: 1 },
+ * ])) throw new Error(JSON.stringify(counts));
+ * ```
+ */
 export function countSegments(labels: ArrayLike<number>): SegmentCount[] {
   const counts = new Map<number, number>();
   for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
@@ -110,6 +124,19 @@ export interface SegmentMapOptions extends ChartOptions {
 /**
  * A scatter plot of customers on two axes (e.g. the first two principal components from
  * `pca2d`), coloured by segment; noise is drawn first, in grey, beneath the segments.
+ *
+ * @example
+ * ```ts
+ * import { segmentMapChart } from "./_segments.ts";
+ * const svg = segmentMapChart(
+ *   { x: [0, 1, 5, 6], y: [0, 1, 5, 6], segment: [0, 0, 1, -1] },
+ *   { xLabel: "PC1", maxPoints: 3 },
+ * );
+ * for (const label of ["Segment 0", "Segment 1", "Noise", "PC1", "Component 2"]) {
+ *   if (!svg.includes(`>${label}<`)) throw new Error(`'${label}' missing`);
+ * }
+ * if (!svg.includes("random sample of 3 of 4 customers")) throw new Error("sample not said");
+ * ```
  */
 export function segmentMapChart(data: SegmentMapData, options: SegmentMapOptions = {}): string {
   const chart = "segmentMapChart";
@@ -193,6 +220,20 @@ export interface SilhouetteOptions extends ChartOptions {
  * A silhouette profile: per segment, each customer's silhouette sorted from high to low, as a
  * band whose height follows the segment's size; the dashed line is the overall mean. Noise
  * (segment -1) has no silhouette and is left out, with a note.
+ *
+ * @example
+ * ```ts
+ * import { silhouetteChart } from "./_segments.ts";
+ * const svg = silhouetteChart({
+ *   segment: [0, 0, 1, 1, -1],
+ *   silhouette: [0.8, 0.6, 0.5, 0.3, NaN],
+ * });
+ * // Each segment's mean in brackets, the overall mean, and the noise left out.
+ * for (const label of ["Segment 0 (0.7)", "Segment 1 (0.4)", "mean 0.55"]) {
+ *   if (!svg.includes(`>${label}<`)) throw new Error(`'${label}' missing`);
+ * }
+ * if (!svg.includes("1 noise customers are not shown")) throw new Error("noise not said");
+ * ```
  */
 export function silhouetteChart(data: SilhouetteData, options: SilhouetteOptions = {}): string {
   const chart = "silhouetteChart";

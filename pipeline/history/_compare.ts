@@ -127,7 +127,19 @@ export function alignAssignments(
   };
 }
 
-/** Counts label pairs over rows labelled in both runs. */
+/**
+ * Counts label pairs over rows labelled in both runs: rows are A's labels, columns B's, both
+ * ascending.
+ *
+ * @example
+ * ```ts
+ * import { transitionTable } from "./_compare.ts";
+ * const t = transitionTable([0, 0, 0, 1, 1], [1, 1, 2, 0, 0]);
+ * if (t.a.join() !== "0,1" || t.b.join() !== "0,1,2") throw new Error("labels");
+ * // A's segment 0 splits into B's 1 and 2; A's 1 became B's 0.
+ * if (JSON.stringify(t.counts) !== "[[0,2,1],[2,0,0]]") throw new Error(JSON.stringify(t.counts));
+ * ```
+ */
 export function transitionTable(a: ArrayLike<number>, b: ArrayLike<number>): Transition {
   const rowsA = [...new Set(Array.from(a))].sort((x, y) => x - y);
   const colsB = [...new Set(Array.from(b))].sort((x, y) => x - y);

@@ -96,6 +96,17 @@ function metricLines(deltas: readonly MetricDelta[]): string {
 /**
  * A transition table as plain rows, one per segment of run A, a column per segment of run B and
  * a total: ready for `table()` in a notebook or a text grid.
+ *
+ * @example
+ * ```ts
+ * import { transitionRows } from "./_format.ts";
+ * const rows = transitionRows({ a: [0, 1], b: [0, 1, 2], counts: [[5, 0, 1], [0, 3, 4]] });
+ * const expected = [
+ *   { "A \\ B": "A 0", "B 0": 5, "B 1": 0, "B 2": 1, total: 6 },
+ *   { "A \\ B": "A 1", "B 0": 0, "B 1": 3, "B 2": 4, total: 7 },
+ * ];
+ * if (JSON.stringify(rows) !== JSON.stringify(expected)) throw new Error(JSON.stringify(rows));
+ * ```
  */
 export function transitionRows(t: Transition): Record<string, string | number>[] {
   return t.a.map((s, i) => {

@@ -232,7 +232,40 @@ export function recordRun(dbPath: string, runDir: string, manifest?: Manifest): 
   }
 }
 
-/** Every recorded run, oldest first; none when the history file does not exist yet. */
+/**
+ * Every recorded run, oldest first; none when the history file does not exist yet.
+ *
+ * @param dbPath The history database. @default "runs/history.sqlite"
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "../runner/job.ts";
+ * import { listRuns, recordRun } from "./history.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   const db = join(dir, "history.sqlite");
+ *   if (listRuns(db).length !== 0) throw new Error("no history file yet: no runs");
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   recordRun(db, runDir, await runJob(join(dir, "shop.json"), { runDir }));
+ *   const runs = listRuns(db);
+ *   if (runs.length !== 1 || runs[0].name !== "shop" || runs[0].folder !== "run") {
+ *     throw new Error(JSON.stringify(runs));
+ *   }
+ *   if (runs[0].segments !== 2 || runs[0].customers !== 30) throw new Error("metrics missing");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
 export function listRuns(dbPath: string = DEFAULT_HISTORY): RunRow[] {
   try {
     Deno.statSync(dbPath);
@@ -310,6 +343,40 @@ function metricDeltas(db: DatabaseSync, a: RunRow, b: RunRow): MetricDelta[] {
  * @param dbPath The history database.
  * @param a Run A (rows of the transition table).
  * @param b Run B (columns).
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "../runner/job.ts";
+ * import { compareRuns, recordRun } from "./history.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // Three groups of 10 customers; run A asks for 2 segments, run B for 3.
+ *   const csv = ["customer_id,spend,visits"];
+ *   const groups = ["10,1", "20,1", "200,9"];
+ *   for (let i = 0; i < 30; i++) csv.push(`c${i},${groups[i % 3]}`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   const db = join(dir, "history.sqlite");
+ *   for (const k of [2, 3]) {
+ *     await Deno.writeTextFile(join(dir, `k${k}.json`), JSON.stringify({
+ *       name: "shop",
+ *       tables: { customers: { path: "customers.csv" } },
+ *       cluster: { k },
+ *       privacy: { minSegmentSize: 5 },
+ *     }));
+ *     const runDir = join(dir, `k${k}`);
+ *     recordRun(db, runDir, await runJob(join(dir, `k${k}.json`), { runDir }));
+ *   }
+ *   const c = compareRuns(db, "k2", "k3");
+ *   if (c.configDiff.map((d) => `${d.path}: ${d.a} → ${d.b}`).join() !== "cluster.k: 2 → 3") {
+ *     throw new Error(JSON.stringify(c.configDiff));
+ *   }
+ *   if (c.transition.a.length !== 2 || c.transition.b.length !== 3) throw new Error("table");
+ *   // One of A's segments splits in two: the 10 customers of the smaller half move.
+ *   if (c.common !== 30 || c.moved !== 10 || !(c.ari! < 1)) throw new Error(`moved ${c.moved}`);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
  */
 export function compareRuns(
   dbPath: string,

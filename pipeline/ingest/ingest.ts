@@ -101,11 +101,29 @@ function summarize(c: Checked, files: string[], kept: number): TableSummary {
  * Reads and validates every table of a dataset config.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { join } from "node:path";
  * import { loadConfig } from "../config.ts";
  * import { ingest } from "./ingest.ts";
- * const { outputs } = await ingest(await loadConfig("data/sample/config.json"));
- * console.log(outputs.summary.orders);
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // Customer c2 appears twice: the second row is quarantined, not silently dropped.
+ *   const csv = "customer_id,age,region\nc1,34,north\nc2,51,south\nc2,52,south\nc3,28,north\n";
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv);
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *   }));
+ *   const { outputs, warnings } = await ingest(await loadConfig(join(dir, "shop.json")));
+ *   const { read, kept, quarantined } = outputs.summary.customers;
+ *   if (read !== 4 || kept !== 3 || quarantined !== 1) throw new Error(`${read} ${kept}`);
+ *   if (outputs.quarantine.getColumn("line").toArray().join() !== "4") throw new Error("line");
+ *   const attributes = outputs.attributes.map((a) => `${a.name}:${a.kind}`).join();
+ *   if (attributes !== "age:numeric,region:categorical") throw new Error(attributes);
+ *   if (warnings[0]?.message !== "customers: 1 of 4 rows quarantined") throw new Error();
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export async function ingest(

@@ -133,6 +133,26 @@ export function fitMatrix(
 /**
  * Applies a fitted model to a feature table with the same columns (extra columns are ignored).
  * A missing or renamed column is a TypeError naming it, with a "did you mean" when one is close.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { applyMatrix, fitMatrix } from "./matrix.ts";
+ * const meta = [{ name: "spend", description: "Spend", unit: "EUR", group: "purchase" as const,
+ *   kind: "numeric" as const }];
+ * const model = fitMatrix(pl.DataFrame({ customer_id: ["a", "b"], spend: [1, 3] }), meta);
+ * // New customers are scaled with the fitted mean (2) and standard deviation (1).
+ * const fresh = pl.DataFrame({ customer_id: ["x", "y"], spend: [5, 2], extra: [0, 0] });
+ * const { matrix, ids } = applyMatrix(model, fresh);
+ * if (ids.join() !== "x,y" || matrix.data.join() !== "3,0") throw new Error("not rescaled");
+ * let threw = false;
+ * try {
+ *   applyMatrix(model, pl.DataFrame({ customer_id: ["z"], spent: [1] }));
+ * } catch (e) {
+ *   threw = e instanceof TypeError && e.message.includes("spend");
+ * }
+ * if (!threw) throw new Error("a missing column is a TypeError naming it");
+ * ```
  */
 export function applyMatrix(
   model: MatrixModel,
@@ -149,7 +169,34 @@ export function applyMatrix(
 
 /**
  * Fits and applies in one call, in the shape of a stage: the matrix, the row ids, the model
- * and the warnings of fitting.
+ * and the warnings of fitting. Options as for {@linkcode fitMatrix} (defaults in
+ * `MATRIX_DEFAULTS`).
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { buildMatrix } from "./matrix.ts";
+ * const features = pl.DataFrame({
+ *   customer_id: ["a", "b", "c", "d"],
+ *   orders: [1, 2, 3, 10],
+ *   channel: ["web", "shop", "web", "web"],
+ *   age: [30, 40, 50, 60],
+ * });
+ * const meta = [
+ *   { name: "orders", description: "Orders", unit: "orders", group: "purchase" as const,
+ *     kind: "numeric" as const },
+ *   { name: "channel", description: "Channel", unit: "", group: "preference" as const,
+ *     kind: "categorical" as const },
+ *   { name: "age", description: "Age", unit: "years", group: "attribute" as const,
+ *     kind: "numeric" as const },
+ * ];
+ * const { outputs, warnings } = buildMatrix(features, meta);
+ * // Behaviour defines segments: the attribute `age` is left out, `channel` is one-hot.
+ * if (outputs.matrix.columns?.join() !== "orders,channel=web,channel=shop") throw new Error();
+ * if (outputs.matrix.rows !== 4 || outputs.ids.join() !== "a,b,c,d") throw new Error("rows");
+ * if (outputs.matrix.data[1 * 3 + 2] !== 1) throw new Error("b shops in the shop");
+ * if (warnings.length !== 0) throw new Error("no warnings expected");
+ * ```
  */
 export function buildMatrix(
   features: pl.DataFrame,
@@ -164,6 +211,26 @@ export function buildMatrix(
 /**
  * The unscaled numeric features as a matrix (NaN for nulls), for computing per-segment
  * drivers in the units people read. Defaults to every numeric feature of the meta.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { rawMatrix } from "./matrix.ts";
+ * const features = pl.DataFrame({
+ *   customer_id: ["a", "b"],
+ *   spend: [1.5, null],
+ *   region: ["north", "south"],
+ * });
+ * const meta = [
+ *   { name: "spend", description: "Spend", unit: "EUR", group: "purchase" as const,
+ *     kind: "numeric" as const },
+ *   { name: "region", description: "Region", unit: "", group: "attribute" as const,
+ *     kind: "categorical" as const },
+ * ];
+ * const m = rawMatrix(features, meta);
+ * if (m.columns?.join() !== "spend" || m.data[0] !== 1.5) throw new Error("spend as given");
+ * if (!Number.isNaN(m.data[1])) throw new Error("a null is NaN");
+ * ```
  */
 export function rawMatrix(features: pl.DataFrame, meta: FeatureMeta[], names?: string[]): Matrix {
   const kinds = new Map(meta.map((m) => [m.name, m.kind]));

@@ -24,7 +24,31 @@ export interface FeatureSummaryRow {
   max: number | null;
 }
 
-/** Per numeric feature of the meta: its group, unit, missing values and distribution. */
+/**
+ * Per numeric feature of the meta: its group, unit, missing values and distribution.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { featureSummary } from "./_views.ts";
+ * const features = pl.DataFrame({
+ *   customer_id: ["a", "b", "c", "d"],
+ *   orders: [1, 3, null, 8],
+ *   region: ["north", "south", "north", "south"],
+ * });
+ * const [orders, ...rest] = featureSummary(features, [
+ *   { name: "orders", description: "Orders", unit: "orders", group: "purchase",
+ *     kind: "numeric" },
+ *   { name: "region", description: "Region", unit: "", group: "attribute",
+ *     kind: "categorical" },
+ * ]);
+ * // Categorical features are left out; the null is counted, not averaged.
+ * if (rest.length !== 0 || orders.feature !== "orders" || orders.missing !== 1) throw new Error();
+ * if (orders.mean !== 4 || orders.median !== 3 || orders.min !== 1 || orders.max !== 8) {
+ *   throw new Error(JSON.stringify(orders));
+ * }
+ * ```
+ */
 export function featureSummary(
   features: pl.DataFrame,
   meta: readonly FeatureMeta[],
@@ -67,6 +91,29 @@ export interface SegmentProfileOptions {
  * @param meta The features' meta.
  * @param segments Customer ids and their segments (e.g. `RunView.segments()`); customers of the
  *   features table without a segment are left out.
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { segmentProfile } from "./_views.ts";
+ * const features = pl.DataFrame({
+ *   customer_id: ["a", "b", "c", "d"],
+ *   orders: [1, 3, null, 8],
+ *   visits: [10, 12, 2, 4],
+ * });
+ * const meta = [
+ *   { name: "visits", description: "Visits", unit: "visits", group: "browsing" as const,
+ *     kind: "numeric" as const },
+ *   { name: "orders", description: "Orders", unit: "orders", group: "purchase" as const,
+ *     kind: "numeric" as const },
+ * ];
+ * const segments = { ids: ["a", "b", "c", "d"], labels: [0, 0, 1, 1] };
+ * const cells = segmentProfile(features, meta, segments, { top: 1 });
+ * // Orders (mean 4, sd √13) move most: segment 1's mean of 8 lies (8 − 4) / √13 above.
+ * if (cells.map((c) => `${c.feature} ${c.segment}`).join() !== "orders 0,orders 1") {
+ *   throw new Error(JSON.stringify(cells));
+ * }
+ * if (Math.abs(cells[1].z - 4 / Math.sqrt(13)) > 1e-12) throw new Error(`${cells[1].z}`);
+ * ```
  */
 export function segmentProfile(
   features: pl.DataFrame,

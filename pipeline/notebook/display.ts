@@ -263,7 +263,19 @@ export function html(markup: string): Displayable {
   return new Displayable({ "text/html": markup, "text/plain": unescapeXml(plain) });
 }
 
-/** Markdown text as a displayable value (rendered by the notebook front end). */
+/**
+ * Markdown text as a displayable value (rendered by the notebook front end).
+ *
+ * @example
+ * ```ts
+ * import { JUPYTER_DISPLAY, markdown } from "./display.ts";
+ * const md = markdown("## Segments\n\nFive groups, **k = 5**.");
+ * if (md[JUPYTER_DISPLAY]()["text/markdown"] !== "## Segments\n\nFive groups, **k = 5**.") {
+ *   throw new Error("the Markdown should reach the notebook as it is");
+ * }
+ * if (!md.toString().startsWith("## Segments")) throw new Error("plain-text form");
+ * ```
+ */
 export function markdown(text: string): Displayable {
   return new Displayable({ "text/markdown": text, "text/plain": text });
 }

@@ -180,6 +180,34 @@ function outputSpec(stages: readonly Stage[], name: string): { spec: ArtifactSpe
  *
  * @param runDir The run folder.
  * @param stages The stage table. @default STAGES
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "../runner/job.ts";
+ * import { loadRun } from "./notebook.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // A run of 30 customers in two clear groups, written into a temporary folder.
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   await runJob(join(dir, "shop.json"), { runDir });
+ *   const run = loadRun(runDir);
+ *   if (run.manifest.name !== "shop" || run.stage("cluster")?.status !== "ran") throw new Error();
+ *   const { ids, labels } = run.segments();
+ *   if (ids.length !== 30 || new Set(labels).size !== 2) throw new Error("two segments");
+ *   if (run.get("features").height !== 30 || run.has("texts")) throw new Error("artifacts");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
  */
 export function loadRun(runDir: string, stages: readonly Stage[] = STAGES): RunView {
   const dir = resolve(runDir);
@@ -232,7 +260,38 @@ export function loadRun(runDir: string, stages: readonly Stage[] = STAGES): RunV
   return view;
 }
 
-/** Persona names by segment, for chart labels; empty when the run has no personas. */
+/**
+ * Persona names by segment, for chart labels; empty when the run has no personas.
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "../runner/job.ts";
+ * import { loadRun, personaNames } from "./notebook.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // A run of 30 customers in two clear groups, written into a temporary folder.
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   await runJob(join(dir, "shop.json"), { runDir });
+ *   const names = personaNames(loadRun(runDir));
+ *   if (Object.keys(names).join() !== "0,1") throw new Error(JSON.stringify(names));
+ *   if (!Object.values(names).every((n) => n.length > 0)) throw new Error("a name is empty");
+ *   await Deno.remove(join(runDir, "personas.json"));
+ *   if (Object.keys(personaNames(loadRun(runDir))).length !== 0) throw new Error("no personas");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
 export function personaNames(run: RunView): Record<number, string> {
   const written = run.stages.some((s) => s.outputs.some((o) => o.name === "personas"));
   if (!written || !run.has("personas")) return {};
@@ -290,9 +349,32 @@ export interface RerunOptions {
  * an option and compare with what the run has.
  *
  * @example
- * ```ts ignore
- * const run = loadRun("runs/sample");
- * const six = await rerunStage(run, "cluster", { patch: { cluster: { k: 6 } } });
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "../runner/job.ts";
+ * import { loadRun, rerunStage } from "./notebook.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // A run of 30 customers in two clear groups, written into a temporary folder.
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   await runJob(join(dir, "shop.json"), { runDir });
+ *   const run = loadRun(runDir);
+ *   const three = await rerunStage(run, "cluster", { patch: { cluster: { k: 3 } } });
+ *   if (three.metrics?.segments !== 3) throw new Error(JSON.stringify(three.metrics));
+ *   // The run folder still holds the run's own two segments.
+ *   if (loadRun(runDir).stage("cluster")?.metrics?.segments !== 2) throw new Error("written");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export async function rerunStage(
@@ -336,6 +418,38 @@ function metricLine(metrics: Record<string, unknown> | undefined, timings: boole
 /**
  * The stages of a run as table rows: stage, status, why it was skipped, warnings and its main
  * metrics. Timings are left out unless asked for, so a notebook's output is the same on rerun.
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "../runner/job.ts";
+ * import { loadRun, stageRows } from "./notebook.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // A run of 30 customers in two clear groups, written into a temporary folder.
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   await runJob(join(dir, "shop.json"), { runDir });
+ *   const rows = stageRows(loadRun(runDir).manifest);
+ *   const text = rows.find((r) => r.stage === "text")!;
+ *   if (text.status !== "skipped" || text.note !== "the data set has no texts table") {
+ *     throw new Error(JSON.stringify(text));
+ *   }
+ *   const cluster = rows.find((r) => r.stage === "cluster")!;
+ *   if (!String(cluster.metrics).startsWith("segments 2")) throw new Error(`${cluster.metrics}`);
+ *   if ("seconds" in cluster) throw new Error("timings only when asked for");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
  */
 export function stageRows(
   manifest: Manifest,

@@ -53,7 +53,41 @@ export function runFolder(name: string, dir?: string): string {
   return resolve(dir ?? join("runs", name));
 }
 
-/** Runs the whole pipeline for a config (path or loaded) and writes manifest.json. */
+/**
+ * Runs the whole pipeline for a config (path or loaded) and writes manifest.json. A stage whose
+ * inputs, options and code are unchanged since it last completed is not run again (`cached`).
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { runJob } from "./job.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // 30 customers in two clear groups; no orders, events or texts.
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   const manifest = await runJob(join(dir, "shop.json"), { runDir });
+ *   const status = (name: string) => manifest.stages.find((s) => s.name === name)?.status;
+ *   if (status("cluster") !== "ran" || status("text") !== "skipped") throw new Error();
+ *   for (const file of ["manifest.json", "assignments.csv", "report.html", "model.json"]) {
+ *     await Deno.stat(join(runDir, file)); // throws when the run did not write it
+ *   }
+ *   // Nothing changed: the second run reuses every stage's outputs.
+ *   const again = await runJob(join(dir, "shop.json"), { runDir });
+ *   if (again.stages.some((s) => s.status === "ran")) throw new Error("nothing should rerun");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function runJob(
   config: string | LoadedConfig,
   options: JobOptions = {},

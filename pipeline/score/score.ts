@@ -54,6 +54,46 @@ function missingColumns(model: MatrixModel, columns: string[]): string[] {
  * naming every such column.
  *
  * @returns customer_id, segment, segment_name, probability, and p_<segment> per segment.
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import pl from "nodejs-polars";
+ * import { runJob } from "../runner/job.ts";
+ * import { score } from "./score.ts";
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   // A run of 30 customers in two clear groups writes the scoring model, model.json.
+ *   const csv = ["customer_id,spend,visits"];
+ *   for (let i = 0; i < 30; i++) csv.push(i % 2 ? `c${i},10,1` : `c${i},200,9`);
+ *   await Deno.writeTextFile(join(dir, "customers.csv"), csv.join("\n"));
+ *   await Deno.writeTextFile(join(dir, "shop.json"), JSON.stringify({
+ *     name: "shop",
+ *     tables: { customers: { path: "customers.csv" } },
+ *     cluster: { k: 2 },
+ *     privacy: { minSegmentSize: 5 },
+ *   }));
+ *   const runDir = join(dir, "run");
+ *   await runJob(join(dir, "shop.json"), { runDir });
+ *   const model = JSON.parse(await Deno.readTextFile(join(runDir, "model.json")));
+ *
+ *   // Two new customers, one like c0 (big spender), one like c1.
+ *   const customers = pl.DataFrame({
+ *     customer_id: ["n1", "n2"],
+ *     spend: [190, 12],
+ *     visits: [8, 1],
+ *   });
+ *   const { outputs } = await score(model, { customers });
+ *   const segment = outputs.getColumn("segment").toArray() as number[];
+ *   // The run's own segments of c0 and c1 (assignments.csv lists customers in file order).
+ *   const run = pl.readCSV(join(runDir, "assignments.csv"), { inferSchemaLength: 0 });
+ *   const [c0, c1] = (run.getColumn("segment").toArray() as string[]).map(Number);
+ *   if (segment[0] !== c0 || segment[1] !== c1) throw new Error(`segments ${segment}`);
+ *   const p = outputs.getColumn("probability").toArray() as number[];
+ *   if (!p.every((v) => v > 0.9)) throw new Error(`probabilities ${p}`);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
  */
 export async function score(
   model: ScoringModel,

@@ -101,7 +101,30 @@ const STAGE = "text";
 
 /**
  * Fits the text stage: analyses every text, learns the TF-IDF vocabulary and the PCA of
- * customer vectors, and returns features, per-text results and the model.
+ * customer vectors, and returns features, per-text results and the model. Options are those of
+ * {@linkcode TextOptions} (defaults in `TEXT_DEFAULTS`).
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { fitText } from "./text.ts";
+ * const texts = pl.DataFrame({
+ *   customer_id: ["a", "a", "b", "c"],
+ *   text: ["great phone, love it", "fast delivery", "late delivery, bad box", "love the box"],
+ * });
+ * // An embedding model that is not there: with fallback "tfidf" the stage warns and uses words.
+ * const { outputs, warnings } = await fitText({ texts }, {
+ *   models: { embedding: "/no/such/model", sentiment: null, entities: null },
+ *   fallback: "tfidf",
+ *   embeddingDims: 2,
+ * });
+ * if (outputs.features.columns.join() !== "customer_id,text_count,text_emb_0,text_emb_1") {
+ *   throw new Error(`unexpected columns ${outputs.features.columns}`);
+ * }
+ * if (outputs.features.getColumn("text_count").toArray().join() !== "2,1,1") throw new Error();
+ * if (outputs.model.vectors !== "tfidf") throw new Error("TF-IDF vectors expected");
+ * if (!warnings.some((w) => w.message.startsWith("FALLBACK"))) throw new Error("no warning");
+ * ```
  */
 export function fitText(
   inputs: TextInputs,
@@ -112,7 +135,27 @@ export function fitText(
 
 /**
  * Applies a fitted text model to new texts: same models, vocabulary and PCA, so the text_emb_*
- * columns are comparable with the fitted ones.
+ * columns are comparable with the fitted ones. Options as for {@linkcode fitText}.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { applyText, fitText } from "./text.ts";
+ * // Every model switched off: TF-IDF vectors and keywords only, nothing to load.
+ * const models = { embedding: null, sentiment: null, entities: null };
+ * const fitted = await fitText({
+ *   texts: pl.DataFrame({
+ *     customer_id: ["a", "b", "c"],
+ *     text: ["great phone", "late delivery, bad box", "great box"],
+ *   }),
+ * }, { models, embeddingDims: 2 });
+ * const applied = await applyText(fitted.outputs.model, {
+ *   texts: pl.DataFrame({ customer_id: ["z"], text: ["great phone, late box"] }),
+ * }, { models });
+ * const f = applied.outputs.features;
+ * if (f.columns.join() !== fitted.outputs.features.columns.join()) throw new Error("columns");
+ * if (f.getColumn("customer_id").toArray().join() !== "z") throw new Error("one new customer");
+ * ```
  */
 export function applyText(
   model: TextModel,
