@@ -29,6 +29,8 @@ export interface OutcomeColumn {
 export interface PersonaOutcome {
   column: string;
   label: string;
+  /** What the outcome is about (churn, response, satisfaction), when known. */
+  role?: ColumnRole;
   kind: "rate" | "mean";
   valueIn: number;
   valueAll: number;
@@ -112,7 +114,12 @@ export function outcomeFacts(
         ? `${label}：${fmt(inV)}，整体为 ${fmt(overall)}`
         : `${upperFirst(label)}: ${fmt(inV)} vs ${fmt(overall)} overall`;
       const high = kind === "rate" && inV >= STANDS_OUT * overall && inV - overall >= 0.03;
-      const action = !high
+      const low = kind === "rate" && inV <= overall / STANDS_OUT && overall - inV >= 0.03;
+      const action = role === "satisfaction" && low
+        ? (o.language === "zh"
+          ? `先跟进问题再推送优惠（${text}）`
+          : `Follow up on what went wrong before pushing offers (${text})`)
+        : !high
         ? null
         : role === "churn"
         ? (o.language === "zh"
@@ -124,7 +131,16 @@ export function outcomeFacts(
           : `Put them first in the next campaign (${text})`)
         : null;
       const rows = out.get(s) ?? [];
-      rows.push({ column: col.name, label, kind, valueIn: inV, valueAll: overall, text, action });
+      rows.push({
+        column: col.name,
+        label,
+        ...(role ? { role } : {}),
+        kind,
+        valueIn: inV,
+        valueAll: overall,
+        text,
+        action,
+      });
       out.set(s, rows);
     }
   }

@@ -297,11 +297,13 @@ function describe(
     id: `segment-${seg.segment}`,
     kind: "segment",
     segments: [seg.segment],
-    name: themed
-      ? personaName(themes, s)
-      : generic.length > 0
-      ? genericName(generic, 2, o.language)
-      : keywordName(voice?.keywords ?? [], 2, o.language),
+    name: themed ? personaName(themes, s) : withMood(
+      generic.length > 0
+        ? genericName(generic, 2, o.language)
+        : keywordName(voice?.keywords ?? [], 2, o.language),
+      moodOf(outcomes, voice),
+      o.language,
+    ),
     language: o.language,
     writer: "template",
     size: seg.rows,
@@ -499,6 +501,41 @@ function voicesOf(
     });
   }
   return v.bySegment;
+}
+
+/**
+ * Whether a segment is clearly more or less satisfied than everyone: a satisfaction outcome (a
+ * rating, positive reviews) 30% above or below the overall rate, else its texts' sentiment 0.2
+ * above or below everyone's; null when neither says.
+ */
+function moodOf(
+  outcomes: PersonaOutcome[],
+  voice: Voice | null,
+): "satisfied" | "unsatisfied" | null {
+  const sat = outcomes.find((x) => x.role === "satisfaction" && x.valueAll > 0);
+  if (sat) {
+    const ratio = sat.valueIn / sat.valueAll;
+    return ratio >= 1.3 ? "satisfied" : ratio <= 0.7 ? "unsatisfied" : null;
+  }
+  if (voice?.sentiment != null && voice.overallSentiment != null) {
+    const d = voice.sentiment - voice.overallSentiment;
+    return d >= 0.2 ? "satisfied" : d <= -0.2 ? "unsatisfied" : null;
+  }
+  return null;
+}
+
+/** "Less satisfied dress buyers": the mood before a generic name. */
+function withMood(name: string, mood: ReturnType<typeof moodOf>, language: PersonaLanguage) {
+  if (mood === null) return name;
+  if (language === "zh") {
+    // "谈论…的客户" takes the mood before its noun: "谈论…的不满意客户".
+    if (/的客户$/.test(name)) {
+      return name.replace(/的客户$/, `的${mood === "satisfied" ? "满意" : "不满意"}客户`);
+    }
+    return `${mood === "satisfied" ? "满意的" : "不太满意的"}${name}`;
+  }
+  const rest = name.charAt(0).toLowerCase() + name.slice(1);
+  return `${mood === "satisfied" ? "Satisfied" : "Less satisfied"} ${rest}`;
 }
 
 /** A name from what a segment writes about: "Customers writing about delays and refunds". */
