@@ -135,3 +135,26 @@ Deno.test("the report is the same for the same inputs and matches its snapshot",
   if (Deno.env.get("UPDATE_SNAPSHOTS") === "1") Deno.writeTextFileSync(SNAPSHOT, normalized);
   assert.equal(normalized, Deno.readTextFileSync(SNAPSHOT));
 });
+
+Deno.test("the report says in one sentence why k was chosen and names the runner-up", async () => {
+  const inputs = await reportInputs();
+  const html = buildReport({
+    ...inputs,
+    kChoice: {
+      k: 5,
+      runnerUp: 4,
+      criterion: "stability",
+      kMin: 3,
+      kMax: 8,
+      minShare: 0.02,
+      stabilityBar: 0.8,
+      tolerance: 0.01,
+      relaxedShare: false,
+      relaxedStability: false,
+    },
+  });
+  const why = html.match(/<p class="why-k">([^<]*)<\/p>/)?.[1] ?? "";
+  assert.ok(why.startsWith("5 segments: its silhouette is within 0.01 of the best"), why);
+  assert.ok(why.includes("(ARI ≥ 0.80)") && why.endsWith("runner-up: 4."), why);
+  assert.ok(!buildReport(inputs).includes('class="why-k"'), "no sentence without a choice");
+});

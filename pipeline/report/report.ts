@@ -17,6 +17,8 @@ import { personaCard } from "./_cards.ts";
 import { REPORT_CSS } from "./_css.ts";
 import { embedSvg, escapeHtml as h, headerText, tableHtml } from "./_html.ts";
 import { type ReportLanguage, reportWords } from "./_words.ts";
+import { kChoiceSentence } from "./_k_choice.ts";
+import type { KChoice } from "../cluster/mod.ts";
 
 export type { ReportLanguage };
 export { escapeHtml } from "./_html.ts";
@@ -67,6 +69,8 @@ export interface ReportInputs {
    * `chosen: true` is highlighted), `importance`, `kSelection`; others go under "More tables".
    */
   tables?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** How the cluster stage chose k, when it did: the report says why in one sentence. */
+  kChoice?: KChoice | null;
   /** Warnings not yet in the manifest (e.g. of this report's own stages). */
   warnings?: readonly StageWarning[];
   /** The command that reproduces the run. @default "deno task run <config path>" */
@@ -153,7 +157,8 @@ export function buildReport(inputs: ReportInputs): string {
       "k",
       w.kTitle,
       w.kLede,
-      orMissing(figure("kSelection") + tableHtml(tables.kSelection ?? [])),
+      (inputs.kChoice ? `<p class="why-k">${h(kChoiceSentence(inputs.kChoice, lang))}</p>` : "") +
+        orMissing(figure("kSelection") + tableHtml(tables.kSelection ?? [])),
     ),
   ];
   const moreCharts = Object.keys(charts).filter((k) => !PLACED_CHARTS.includes(k)).sort();

@@ -192,6 +192,7 @@ export const reportStageDef: Stage = {
       personas: inputs.personas as Persona[],
       charts,
       tables,
+      kChoice: cluster.kChoice,
       command: `deno task run --config ${configPath}`,
     });
     return { outputs: { report: html }, warnings: [] };
