@@ -27,14 +27,23 @@ interface JiebaModule {
   Jieba: { withDict(dict: Uint8Array): JiebaInstance };
 }
 
-let loaded: { module: JiebaModule; dict: Uint8Array } | null = null;
+let loaded: JiebaModule | null = null;
 let failure: string | null = null;
 try {
-  const module = await import("@node-rs/jieba") as unknown as JiebaModule;
-  const { dict } = await import("@node-rs/jieba/dict.js") as { dict: Uint8Array };
-  loaded = { module, dict };
+  loaded = await import("@node-rs/jieba") as unknown as JiebaModule;
 } catch (e) {
   failure = (e instanceof Error ? e.message : String(e)).split("\n")[0].replace(/\.+$/, "");
+}
+
+let dictionary: Uint8Array | null = null;
+/**
+ * jieba's dictionary (dict.txt of the package, 5 MB), read on first use rather than at import:
+ * a run without Chinese texts never reads it.
+ */
+function dict(): Uint8Array {
+  // The package's dict.js reads the same file, but at import time.
+  dictionary ??= Deno.readFileSync(new URL("./dict.txt", import.meta.resolve("@node-rs/jieba")));
+  return dictionary;
 }
 
 /** Whether jieba could be loaded here, and why not. */
@@ -61,7 +70,7 @@ export function jieba(userWords: readonly string[] = []): JiebaInstance {
   const key = words.join("\n");
   let instance = instances.get(key);
   if (!instance) {
-    instance = loaded.module.Jieba.withDict(loaded.dict);
+    instance = loaded.Jieba.withDict(dict());
     if (words.length > 0) {
       // One "word frequency" per line; a space inside a name would end the word early.
       const lines = words.filter((w) => !/\s/.test(w)).map((w) => `${w} ${USER_WORD_FREQUENCY}`);

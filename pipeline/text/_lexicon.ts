@@ -103,7 +103,7 @@ function chineseScore(text: string, segment: SegmentOptions): number {
  * // VADER's own README example
  * const s = lexiconSentiment("VADER is very smart, handsome, and funny.", "en")!;
  * if (s.score !== 0.8545 || s.label !== "positive") throw new Error(JSON.stringify(s));
- * if (lexiconSentiment("质量太差了，很失望", "zh")!.label !== "negative") throw new Error();
+ * if (lexiconSentiment("东西不好，很失望", "zh")!.label !== "negative") throw new Error();
  * ```
  */
 export function lexiconSentiment(
