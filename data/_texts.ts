@@ -124,6 +124,12 @@ const ZH: Record<number, Vocabulary> = {
   },
 };
 
+/** Every brand the texts name, per language (tests check the segmenter keeps them whole). */
+export const BRANDS: Readonly<Record<Lang, readonly string[]>> = {
+  en: [...new Set(Object.values(EN).flatMap((v) => v.brands))].sort(),
+  zh: [...new Set(Object.values(ZH).flatMap((v) => v.brands))].sort(),
+};
+
 const SENTIMENT: Record<Lang, string[][]> = {
   en: [
     ["great", "excellent", "absolutely love it", "really happy with it"],

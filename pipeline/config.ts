@@ -70,8 +70,11 @@ const table = z.object({
   delimiter: z.string().min(1).max(1).default(","),
   quote: z.string().min(1).max(1).default('"'),
   decimalComma: z.boolean().default(false),
-  columns: z.record(z.string(), z.string()).default({})
-    .describe("Canonical column name → column name in the file"),
+  columns: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({})
+    .describe(
+      "Canonical column name → column name in the file; texts.text may list several columns " +
+        '(e.g. ["Title", "Review Text"]), joined into one text per row',
+    ),
   types: z.record(z.string(), columnType).default({})
     .describe("Parse type per canonical column; canonical columns have defaults"),
   nullValues: z.array(z.string()).default([""]),
@@ -97,7 +100,21 @@ const tables = z.object({
   events: table.optional(),
   social: table.optional(),
   texts: table.optional(),
-}).strict();
+}).strict().superRefine((t, ctx) => {
+  // Only a text is made of several columns (a title and a body): one text per row.
+  for (const [name, spec] of Object.entries(t)) {
+    for (const [canonical, col] of Object.entries(spec?.columns ?? {})) {
+      if (Array.isArray(col) && !(name === "texts" && canonical === "text")) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name, "columns", canonical],
+          message: "only tables.texts.columns.text can list several columns (joined into one " +
+            "text per row); map every other column to one file column",
+        });
+      }
+    }
+  }
+});
 
 const roles = z.object({
   features: z.array(z.string()).optional()

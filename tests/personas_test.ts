@@ -171,8 +171,10 @@ Deno.test("keywords are class-based TF-IDF: words of the segment, not words of e
     assert.ok(!p.voice!.keywords.includes("ordered"), `${p.name}: 'ordered' is in every text`);
   }
   assert.equal(deals.texts, 6);
-  assert.equal(deals.quotes.length, 3);
-  assert.equal(new Set(deals.quotes).size, 3);
+  // Three distinct texts, twice each: quotes sit at least as near the centre as the median text,
+  // which leaves the two nearest.
+  assert.equal(deals.quotes.length, 2);
+  assert.equal(new Set(deals.quotes).size, 2);
 });
 
 Deno.test("sentiment is the mean score, and null with a note when the text stage fell back", async () => {

@@ -93,6 +93,12 @@ for (const name of configs) {
     const personas = JSON.parse(await Deno.readTextFile(join(run, "personas.json"))) as Persona[];
     ok(personas.length >= 1);
     await checkPersonas(name, run, personas, segments);
+    // Keywords distinguish segments: none is shared by every segment that has keywords.
+    const lists = personas.map((p) => p.voice?.keywords ?? []).filter((k) => k.length > 0);
+    if (lists.length >= 2) {
+      const everywhere = lists[0].filter((k) => lists.every((l) => l.includes(k)));
+      strictEqual(everywhere.length, 0, `keywords in every segment: ${everywhere.join(", ")}`);
+    }
     if (stage.evaluate.status === "ran") {
       const e = JSON.parse(await Deno.readTextFile(join(run, "evaluation.json")));
       const methods = e.comparison.map((c: { method: string }) => c.method);

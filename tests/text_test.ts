@@ -227,6 +227,7 @@ Deno.test("with fallback tfidf a missing model gives TF-IDF vectors, nulls and a
   const { outputs, warnings } = await fitText({ texts: sampleTexts() }, {
     models: { ...tinyModels, embedding: "/nonexistent/embedding", sentiment: "/nonexistent/s" },
     fallback: "tfidf",
+    sentimentFallback: "none",
     embeddingDims: 2,
   });
   assert.equal(outputs.stats.vectors, "tfidf");

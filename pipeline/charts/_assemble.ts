@@ -33,7 +33,7 @@ export interface ChartInputs {
   importance: ImportanceOutputs;
   meta: FeatureMeta[];
   /** Texts with a sentiment score and the segment of their customer, when there are texts. */
-  sentiment?: { segment: Int32Array; score: Float64Array };
+  sentiment?: { segment: Int32Array; score: Float64Array; lexicon?: boolean };
   /** The evaluate stage's outcome rates, when an outcome was named. */
   evaluation?: { outcome: string; overall: { rate: number }; rates: never[] };
 }
@@ -118,7 +118,14 @@ export function buildCharts(
     const segment = poolLabels(inputs.sentiment.segment, small);
     charts.sentiment = sentimentChart(
       meanIntervals(segment, inputs.sentiment.score).filter((r) => r.segment !== POOLED_SEGMENT),
-      { ...opts, title: "Mean sentiment of customers' texts" },
+      {
+        ...opts,
+        // Word-list scores are never presented as a model's.
+        title: inputs.sentiment.lexicon
+          ? "Mean sentiment (lexicon) of customers' texts"
+          : "Mean sentiment of customers' texts",
+        ...(inputs.sentiment.lexicon ? { xLabel: "Mean sentiment (lexicon, 95% interval)" } : {}),
+      },
     );
   }
   if (inputs.evaluation) {
@@ -243,13 +250,16 @@ function silhouetteSample(matrix: Matrix, labels: Int32Array, seed: number, rows
 export function sentimentBySegment(
   texts: pl.DataFrame,
   segments: pl.DataFrame,
-): { segment: Int32Array; score: Float64Array } | undefined {
+): { segment: Int32Array; score: Float64Array; lexicon: boolean } | undefined {
   if (!texts.columns.includes("sentiment_score")) return undefined;
   const scored = texts.select("customer_id", "sentiment_score")
     .filter(pl.col("sentiment_score").isNotNull())
     .join(segments.select("customer_id", "segment"), { on: "customer_id" });
+  const lexicon = texts.columns.includes("sentiment_source") &&
+    (texts.getColumn("sentiment_source").toArray() as unknown[]).includes("lexicon");
   return {
     segment: Int32Array.from(scored.getColumn("segment").toArray().map(Number)),
     score: Float64Array.from(scored.getColumn("sentiment_score").toArray().map(Number)),
+    lexicon,
   };
 }

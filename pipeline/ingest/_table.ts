@@ -31,19 +31,24 @@ function mapColumns(
   file: string,
   t: TableConfig,
   table: TableName,
+  joined: Map<string, { parts: string[]; column: string }>,
 ): Map<string, string> {
   const have = new Set(columns);
   const source = new Map<string, string>(); // canonical → file column
-  for (const [canonical, col] of Object.entries(t.columns)) {
-    if (!have.has(col)) {
-      throw new InputError(
-        `Cannot read ${file}: column '${col}' (mapped to ${table}.${canonical}) is missing${
-          didYouMean(col, have)
-        }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}`,
-        { file, column: col },
-      );
+  const consumed = new Set<string>();
+  for (const [canonical, cols] of Object.entries(t.columns)) {
+    for (const col of typeof cols === "string" ? [cols] : cols) {
+      if (!have.has(col)) {
+        throw new InputError(
+          `Cannot read ${file}: column '${col}' (mapped to ${table}.${canonical}) is missing${
+            didYouMean(col, have)
+          }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}`,
+          { file, column: col },
+        );
+      }
+      consumed.add(col);
     }
-    source.set(canonical, col);
+    source.set(canonical, typeof cols === "string" ? cols : joined.get(canonical)!.column);
   }
   for (const col of t.drop) {
     if (!have.has(col)) {
@@ -53,13 +58,24 @@ function mapColumns(
       );
     }
   }
-  const mapped = new Set(source.values());
+  const mapped = new Set([...source.values(), ...consumed]);
   for (const c of columns) {
     if (!c.startsWith("__") && !mapped.has(c) && !t.drop.includes(c) && !source.has(c)) {
       source.set(c, c);
     }
   }
   return source;
+}
+
+/** Text of a title and a body read as one: "Title. Body", "标题。正文", "Title! Body". */
+function joinTexts(parts: pl.Expr[]): pl.Expr {
+  return parts.reduce((acc, part) => {
+    const sep = pl.when(acc.str.contains("[.!?…。！？；;:：]$")).then(pl.lit(" "))
+      .when(acc.str.contains("\\p{Han}$")).then(pl.lit("。"))
+      .otherwise(pl.lit(". "));
+    return pl.when(acc.isNull()).then(part).when(part.isNull()).then(acc)
+      .otherwise(pl.concatString([acc, sep, part], ""));
+  });
 }
 
 function numberChecks(
@@ -139,6 +155,14 @@ export async function checkTable(
   }
 > {
   const raw = readTable(loaded.dir, t, batchRows);
+  // Cleaning (byte-order marks, surrounding spaces, null markers) is an expression, inlined
+  // wherever a column is read: the whole table is never copied as cleaned text.
+  const nulls = t.nullValues;
+  const clean = (c: string) => {
+    const e = t.trim ? pl.col(c).str.stripChars(" \t\r\n\uFEFF") : pl.col(c);
+    const marker = nulls.length === 1 ? e.eq(pl.lit(nulls[0])) : isIn(e, nulls);
+    return nulls.length ? pl.when(marker).then(pl.lit(null)).otherwise(e) : e;
+  };
   // Ids the file lacks are made from row numbers: customers (or reviews) numbered 1, 2, 3…;
   // orders without an order id are one order per row.
   const seqId = (prefix: string) =>
@@ -148,6 +172,17 @@ export async function checkTable(
   if (table === "orders" && !t.columns.order_id && !raw.columns.includes("order_id")) {
     made.push(["order_id", seqId("row-")]);
   }
+  // A text made of several columns (title and body) is one column, named after its parts, from
+  // the start: its checks, quarantine records and everything after see the joined text.
+  const joined = new Map<string, { parts: string[]; column: string }>();
+  for (const [canonical, cols] of Object.entries(t.columns)) {
+    if (typeof cols === "string") continue;
+    const present = cols.filter((c) => raw.columns.includes(c));
+    const column = cols.join(" + ");
+    joined.set(canonical, { parts: cols, column });
+    // A missing part is reported by mapColumns below.
+    if (present.length === cols.length) made.push([column, joinTexts(cols.map(clean))]);
+  }
   const withIds = (frame: pl.DataFrame) =>
     made.length ? frame.withColumns(...made.map(([name, e]) => e.alias(name))) : frame;
   const source = mapColumns(
@@ -155,6 +190,7 @@ export async function checkTable(
     raw.names[0],
     t,
     table,
+    joined,
   );
   const fileCols = [...new Set(source.values())];
   const required = REQUIRED[table].filter((c) => !(c in t.compute));
@@ -169,14 +205,6 @@ export async function checkTable(
       );
     }
   }
-  // Cleaning (byte-order marks, surrounding spaces, null markers) is an expression, inlined
-  // wherever a column is read: the whole table is never copied as cleaned text.
-  const nulls = t.nullValues;
-  const clean = (c: string) => {
-    const e = t.trim ? pl.col(c).str.stripChars(" \t\r\n\uFEFF") : pl.col(c);
-    const marker = nulls.length === 1 ? e.eq(pl.lit(nulls[0])) : isIn(e, nulls);
-    return nulls.length ? pl.when(marker).then(pl.lit(null)).otherwise(e) : e;
-  };
   const batches = raw.batches();
   const firstBatch = batches.next();
   const first = withIds(firstBatch.value as pl.DataFrame);

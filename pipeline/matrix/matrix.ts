@@ -44,6 +44,12 @@ export interface MatrixModel {
   columns: string[];
   /** What fitting dropped or substituted (constant columns, zero IQR…). */
   warnings: StageWarning[];
+  /**
+   * How `textShare` weighted the text block: its share of the matrix's variance at weight 1, the
+   * share it was given, and the weight that gives it (1 when the share was within range),
+   * applied to every text column.
+   */
+  textWeight?: { unweightedShare: number; share: number; weight: number };
 }
 
 /**
@@ -115,6 +121,10 @@ export function fitMatrix(
     columns,
     warnings,
   };
+  if (o.weights.text === undefined && o.textShare !== null) {
+    const balanced = balanceText(steps, features, o.textShare);
+    if (balanced) model.textWeight = balanced;
+  }
   if (o.pca) {
     if (columns.length === 0) throw new RangeError("Cannot fit PCA: no feature columns are left");
     const x = transform(steps, columns, features);
@@ -290,6 +300,52 @@ function transform(steps: ColumnStep[], columns: string[], features: pl.DataFram
     offset += stepOutputs(step).length;
   }
   return { rows, cols: stride, data, columns: [...columns] };
+}
+
+/** Sum of the variances of a step's output columns over the rows of `features`. */
+function stepVariance(step: ColumnStep, features: pl.DataFrame): number {
+  const width = stepOutputs(step).length, rows = features.height;
+  const out = new Float64Array(rows * width);
+  if (step.kind === "numeric") {
+    applyNumeric(step, numericColumn(features, step.column), out, width, 0);
+  } else applyCategorical(step, textColumn(features, step.column), out, width, 0);
+  let total = 0;
+  for (let j = 0; j < width; j++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += out[i * width + j];
+    mean /= rows;
+    let ss = 0;
+    for (let i = 0; i < rows; i++) ss += (out[i * width + j] - mean) ** 2;
+    total += ss / rows;
+  }
+  return total;
+}
+
+/**
+ * Scales the text steps so that the text block's share of the matrix's variance is `share`, or
+ * lies within [min, max] (see the `textShare` option). Nothing to balance when the matrix is all
+ * text or has none.
+ */
+function balanceText(
+  steps: ColumnStep[],
+  features: pl.DataFrame,
+  share: number | { min: number; max: number },
+): MatrixModel["textWeight"] | undefined {
+  const text = steps.filter((s) => s.group === "text");
+  const rest = steps.filter((s) => s.group !== "text");
+  if (text.length === 0 || rest.length === 0) return undefined;
+  const vText = text.reduce((a, s) => a + stepVariance(s, features), 0);
+  const vRest = rest.reduce((a, s) => a + stepVariance(s, features), 0);
+  if (!(vText > 0) || !(vRest > 0)) return undefined;
+  const unweightedShare = vText / (vText + vRest);
+  const target = typeof share === "number"
+    ? share
+    : Math.min(share.max, Math.max(share.min, unweightedShare));
+  if (target === unweightedShare) return { unweightedShare, share: target, weight: 1 };
+  // w² · vText / (w² · vText + vRest) = target
+  const weight = Math.sqrt((target * vRest) / ((1 - target) * vText));
+  for (const s of text) s.weight *= weight;
+  return { unweightedShare, share: target, weight };
 }
 
 const BEHAVIOUR: FeatureGroup[] = ["purchase", "preference", "price", "browsing", "social"];

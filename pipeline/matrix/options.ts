@@ -13,6 +13,7 @@ import {
   int,
   listOf,
   nested,
+  nullable,
   num,
   oneOf,
   optional,
@@ -110,6 +111,35 @@ export const MATRIX_RULES = {
     {},
     "Multiplies the output columns of a group by the weight (pass √w to scale its share of " +
       "squared distances by w)",
+  ),
+  /**
+   * The share of the matrix's variance (so of squared distances) the text block may take when
+   * `weights.text` is not given: `{ min, max }` scales the text columns only when the block's
+   * share at weight 1 falls outside [min, max], a number pins the share, null leaves the text
+   * columns at weight 1. The default keeps a dozen text columns from swamping a few customer
+   * attributes (over 70% of the distances) or vanishing next to a hundred behavioural columns
+   * (under 10%); README "The text block's weight" has the measurements. @default
+   * { min: 0.1, max: 0.7 }
+   */
+  textShare: withDefault(
+    nullable(anyOf(
+      num(0, 1, true, true),
+      refine(
+        nested(
+          {
+            min: required(num(0, 1, false, true), "Smallest share of the text block"),
+            max: required(num(0, 1, true, true), "Largest share of the text block"),
+          },
+          "Range of shares the text block is kept within",
+          "{ min, max }",
+        ),
+        "{ min, max } with 0 ≤ min ≤ max < 1",
+        (v) => v.min <= v.max,
+      ),
+    )),
+    { min: 0.1, max: 0.7 },
+    "Share of the matrix variance the text block may take unless weights.text is given: " +
+      "{ min, max } (kept within), a number in (0, 1) (pinned), or null (text columns at weight 1)",
   ),
   /** Project onto principal components: `{ components: n }` or `{ variance: 0.9 }`. */
   pca: optional(

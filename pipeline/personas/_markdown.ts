@@ -8,6 +8,7 @@ import type { Persona } from "./personas.ts";
 import { formatNumber, formatPercent } from "./_format.ts";
 import { stringsFor, upperFirst } from "./_i18n.ts";
 import type { ShareItem } from "./_traits.ts";
+import { sentimentLabel } from "./_text.ts";
 
 /** Escapes the characters Markdown would read as formatting or HTML. */
 export function escapeMarkdown(text: string): string {
@@ -62,7 +63,8 @@ export function personasMarkdown(personas: readonly Persona[]): string {
       const lines: string[] = [];
       if (v.sentiment !== null) {
         lines.push(
-          `${L.sentiment}${colon}${formatNumber(v.sentiment)}` +
+          `${sentimentLabel(L.sentiment, v.sentimentSource, p.language)}${colon}` +
+            formatNumber(v.sentiment) +
             (v.overallSentiment === null
               ? ""
               : `${open}${L.overall} ${formatNumber(v.overallSentiment)}${close}`),

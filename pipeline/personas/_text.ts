@@ -1,8 +1,21 @@
 /**
- * What a segment says: mean sentiment, keywords and entities by class-based TF-IDF (a segment's
- * texts against all texts), and representative quotes (the texts closest to the segment's
- * centre in that weighting). Every text is masked with maskPii before it is read, again, even
- * though the text stage masked it already: a persona is a shared output.
+ * What a segment says: mean sentiment (and where it came from: a model, or a lexicon, which is
+ * labelled as such), keywords and entities that distinguish the segment, and representative
+ * quotes. Every text is masked with maskPii before it is read, again, even though the text stage
+ * masked it already: a persona is a shared output.
+ *
+ * Keywords are class-based TF-IDF over the described segments, as in BERTopic: weight(t, c) =
+ * (count of t in c / words in c) × ln(1 + A / count of t in all segments), A the mean number of
+ * words per segment. A term is kept for a segment only when the segment uses it more often (per
+ * word) than the other segments together do: a word every segment uses alike is never a keyword,
+ * and no keyword can be shared by all segments (a rate above the rest's in every segment would
+ * put every segment above the overall rate, which is their weighted mean).
+ *
+ * Quotes come from the segment's own customers and sit near its centre in TF-IDF space: each
+ * text's sublinear TF-IDF vector (idf over all texts) against the mean of the segment's vectors.
+ * Only texts at least as close as the segment's median text are candidates; among those, texts
+ * that use the segment's keywords and whose sentiment leans the way the segment's does come
+ * first, then the closest.
  *
  * @module
  */
@@ -17,11 +30,15 @@ export interface PersonaTextRow {
   /** The text, masked by the text stage (masked again here). */
   text: string;
   language?: string | null;
-  /** P(positive) − P(negative), −1..1; null when the text stage had no sentiment model. */
+  /** −1..1: P(positive) − P(negative) from a model, or a lexicon's score; null without one. */
   sentiment_score?: number | null;
   sentiment_label?: string | null;
+  /** "model" or "lexicon" (word lists: labelled as such wherever it is shown). */
+  sentiment_source?: string | null;
   /** "Apple (ORG)"-style entities; null when the text stage had no entity model. */
   entities?: readonly string[] | null;
+  /** The text's words as the text stage segmented them; segmented here when absent. */
+  words?: readonly string[] | null;
 }
 
 /** What a segment says, as a persona shows it. */
@@ -31,6 +48,11 @@ export interface Voice {
   sentiment: number | null;
   /** Mean sentiment of all texts, for comparison; null when no text has a score. */
   overallSentiment: number | null;
+  /**
+   * Where the sentiment comes from: "model", or "lexicon" (word lists, never to be shown as a
+   * model's output: see {@linkcode sentimentLabel}); null without sentiment.
+   */
+  sentimentSource: "model" | "lexicon" | null;
   /** Share of the segment's texts labelled negative; null without sentiment. */
   negativeShare: number | null;
   keywords: string[];
@@ -55,6 +77,18 @@ export interface Voices {
   bySegment: Map<number, Voice>;
   sentimentAvailable: boolean;
   entitiesAvailable: boolean;
+  /** "lexicon" when any text's sentiment came from a lexicon, else "model" or null. */
+  sentimentSource: "model" | "lexicon" | null;
+}
+
+/** How a sentiment line is labelled: lexicon sentiment always says so. */
+export function sentimentLabel(
+  base: string,
+  source: Voice["sentimentSource"],
+  language: string,
+): string {
+  if (source !== "lexicon") return base;
+  return language === "zh" ? `${base}（词典）` : `${base} (lexicon)`;
 }
 
 const PERSON_TYPES = /^(PER|PERSON|B-PER|I-PER)$/i;
@@ -62,17 +96,20 @@ const HAN = /\p{Script=Han}/u;
 const SINGLE_HAN = /^\p{Script=Han}$/u;
 /** Two quotes sharing this share of their words say the same thing: the second is skipped. */
 const SAME_QUOTE = 0.4;
+/** A segment's sentiment this far from the overall mean leans one way (−1..1 scale). */
+const LEANING = 0.1;
 
 interface Doc {
   row: PersonaTextRow;
   text: string;
   language: string;
-  words: string[];
+  words: readonly string[];
 }
 
 /**
- * Groups texts by their customer's segment and describes each segment's texts. Texts of
- * customers without a segment still count in "all texts".
+ * Groups texts by their customer's segment and describes each segment's texts. Keywords and
+ * entities weigh the described segments against each other; texts of customers without a
+ * described segment count only in the overall sentiment and the idf of quotes.
  */
 export function segmentVoices(
   rows: readonly PersonaTextRow[],
@@ -83,82 +120,100 @@ export function segmentVoices(
   const docs: Doc[] = rows.map((row) => {
     const text = maskPii(String(row.text ?? "")).text.trim();
     const language = row.language || guessLanguage(text);
-    return { row, text, language, words: segmentWords(text, { language }) };
+    const words = Array.isArray(row.words) ? row.words : segmentWords(text, { language });
+    return { row, text, language, words };
   });
   const sentimentAvailable = rows.some((r) => typeof r.sentiment_score === "number");
   const entitiesAvailable = rows.some((r) => Array.isArray(r.entities));
-  const classOf = (d: Doc) => segmentOf.get(d.row.customer_id) ?? null;
+  const sources = new Set(rows.map((r) => r.sentiment_source).filter((s) => s));
+  const sentimentSource = sources.has("lexicon") ? "lexicon" : sentimentAvailable ? "model" : null;
+  const described = new Set(segments);
+  const classOf = (d: Doc) => {
+    const c = segmentOf.get(d.row.customer_id);
+    return c !== undefined && described.has(c) ? c : null;
+  };
+  const mine = new Map<number, Doc[]>(segments.map((seg) => [seg, []]));
+  for (const d of docs) {
+    const c = classOf(d);
+    if (c !== null) mine.get(c)!.push(d);
+  }
 
-  const wordWeights = classWeights(docs.map((d) => [classOf(d), d.words]));
-  const entityWeights = classWeights(docs.map((d) => [classOf(d), entityNames(d.row.entities)]));
+  const wordTerms = distinctiveWeights(segments.map((seg) => mine.get(seg)!.map((d) => d.words)));
+  const entityTerms = distinctiveWeights(
+    segments.map((seg) => mine.get(seg)!.map((d) => entityNames(d.row.entities))),
+  );
   const display = entityDisplay(docs);
   const scores = docs.map((d) => d.row.sentiment_score).filter(isNumber);
   const overall = scores.length > 0 ? mean(scores) : null;
+  const idf = inverseDocumentFrequency(docs);
 
   const bySegment = new Map<number, Voice>();
-  for (const seg of segments) {
-    const mine = docs.filter((d) => classOf(d) === seg);
-    const w = wordWeights.get(seg) ?? new Map<string, number>();
-    const segScores = mine.map((d) => d.row.sentiment_score).filter(isNumber);
-    const labelled = mine.filter((d) => typeof d.row.sentiment_label === "string");
+  segments.forEach((seg, k) => {
+    const list = mine.get(seg)!;
+    const segScores = list.map((d) => d.row.sentiment_score).filter(isNumber);
+    const labelled = list.filter((d) => typeof d.row.sentiment_label === "string");
+    const sentiment = segScores.length > 0 ? mean(segScores) : null;
+    const keywords = topTerms(wordTerms[k], o.keywords, o.language);
     bySegment.set(seg, {
-      texts: mine.length,
-      sentiment: segScores.length > 0 ? mean(segScores) : null,
+      texts: list.length,
+      sentiment,
       overallSentiment: overall,
+      sentimentSource: sentiment === null ? null : sentimentSource,
       negativeShare: labelled.length > 0
         ? labelled.filter((d) => d.row.sentiment_label === "negative").length / labelled.length
         : null,
-      keywords: topTerms(w, o.keywords, docFrequency(mine.map((d) => d.words)), o.language),
+      keywords,
       entities: entitiesAvailable
-        ? topTerms(
-          entityWeights.get(seg) ?? new Map(),
-          o.entities,
-          docFrequency(mine.map((d) => entityNames(d.row.entities))),
-          o.language,
-        ).map((e) => display.get(e) ?? e)
+        ? topTerms(entityTerms[k], o.entities, o.language).map((e) => display.get(e) ?? e)
         : null,
-      quotes: quotes(mine, w, o),
+      quotes: quotes(list, idf, new Set(keywords), leaning(sentiment, overall), o),
     });
-  }
-  return { bySegment, sentimentAvailable, entitiesAvailable };
+  });
+  return { bySegment, sentimentAvailable, entitiesAvailable, sentimentSource };
+}
+
+/** A term's c-TF-IDF weight in one segment and whether it passes for a keyword there. */
+interface TermWeight {
+  term: string;
+  weight: number;
+  /** Texts of the segment that use it. */
+  docs: number;
 }
 
 /**
- * Class-based TF-IDF: weight(c, t) = (count of t in c / words in c) × ln(1 + A / count of t
- * in all texts), with A the mean number of words per class. Terms frequent everywhere weigh
- * little; terms frequent in one class weigh most.
+ * Class-based TF-IDF per segment (see the module doc), keeping only the terms a segment uses
+ * more often per word than all the other segments together.
  */
-function classWeights(
-  docs: [number | null, string[]][],
-): Map<number | null, Map<string, number>> {
-  const tf = new Map<number | null, Map<string, number>>();
-  const total = new Map<string, number>();
-  for (const [c, words] of docs) {
-    let m = tf.get(c);
-    if (!m) tf.set(c, m = new Map());
-    for (const t of words) {
-      m.set(t, (m.get(t) ?? 0) + 1);
-      total.set(t, (total.get(t) ?? 0) + 1);
+export function distinctiveWeights(
+  classes: readonly (readonly (readonly string[])[])[],
+): TermWeight[][] {
+  const counts = classes.map((docs) => {
+    const tf = new Map<string, number>(), df = new Map<string, number>();
+    for (const words of docs) {
+      for (const t of words) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const t of new Set(words)) df.set(t, (df.get(t) ?? 0) + 1);
     }
-  }
-  const sizes = [...tf.values()].map((m) => [...m.values()].reduce((a, b) => a + b, 0));
-  const avg = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 0;
-  const out = new Map<number | null, Map<string, number>>();
-  let i = 0;
-  for (const [c, m] of tf) {
-    const words = sizes[i++];
-    const w = new Map<string, number>();
-    for (const [t, k] of m) w.set(t, (k / words) * Math.log(1 + avg / total.get(t)!));
-    out.set(c, w);
-  }
-  return out;
-}
-
-/** How many of the docs contain each term. */
-function docFrequency(docs: string[][]): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
-  return df;
+    return { tf, df, words: docs.reduce((a, w) => a + w.length, 0) };
+  });
+  const total = new Map<string, number>();
+  for (const { tf } of counts) for (const [t, k] of tf) total.set(t, (total.get(t) ?? 0) + k);
+  const allWords = counts.reduce((a, c) => a + c.words, 0);
+  const avg = classes.length > 0 ? allWords / classes.length : 0;
+  return counts.map(({ tf, df, words }) => {
+    const restWords = allWords - words;
+    const out: TermWeight[] = [];
+    for (const [term, k] of tf) {
+      const rest = total.get(term)! - k;
+      // With other segments, a keyword is used more often here than there (rates per word).
+      if (restWords > 0 && k / words <= rest / restWords) continue;
+      out.push({
+        term,
+        weight: (k / words) * Math.log(1 + avg / total.get(term)!),
+        docs: df.get(term)!,
+      });
+    }
+    return out;
+  });
 }
 
 /**
@@ -166,17 +221,12 @@ function docFrequency(docs: string[][]): Map<string, number> {
  * Han characters are left out (the word breaker's leftovers), and terms in the persona's
  * script come first when there are enough of them.
  */
-function topTerms(
-  w: Map<string, number>,
-  k: number,
-  df: Map<string, number>,
-  language: string,
-): string[] {
-  const docs = Math.max(0, ...df.values());
+function topTerms(weights: readonly TermWeight[], k: number, language: string): string[] {
+  const docs = Math.max(0, ...weights.map((w) => w.docs));
   const minDocs = docs >= 5 ? 2 : 1;
-  const ranked = [...w].filter(([t]) => (df.get(t) ?? 0) >= minDocs && !SINGLE_HAN.test(t))
-    .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
-    .map(([t]) => t);
+  const ranked = weights.filter((w) => w.docs >= minDocs && !SINGLE_HAN.test(w.term))
+    .sort((a, b) => b.weight - a.weight || cmp(a.term, b.term))
+    .map((w) => w.term);
   const own = ranked.filter((t) => HAN.test(t) === (language === "zh"));
   return (own.length >= Math.ceil(k / 2) ? own : ranked).slice(0, k);
 }
@@ -213,24 +263,79 @@ function entityDisplay(docs: Doc[]): Map<string, string> {
   return out;
 }
 
-/**
- * The texts nearest the segment's centre: each text's distinct words scored by the segment's
- * class weights, over the square root of their number (a cosine against the centre). Texts in
- * the persona's language come first; a text sharing 40% of its words with a chosen one is skipped,
- * so the quotes say different things.
- */
-function quotes(mine: Doc[], w: Map<string, number>, o: VoiceSettings): string[] {
-  if (o.quotes === 0) return [];
+/** ln((1 + n) / (1 + df)) + 1 over all texts (smoothed, as the text stage's TF-IDF). */
+function inverseDocumentFrequency(docs: readonly Doc[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of new Set(d.words)) df.set(t, (df.get(t) ?? 0) + 1);
+  const idf = new Map<string, number>();
+  for (const [t, k] of df) idf.set(t, Math.log((1 + docs.length) / (1 + k)) + 1);
+  return idf;
+}
+
+/** A text's sublinear TF-IDF vector, (1 + ln tf) × idf, scaled to unit length. */
+export function tfidfVector(
+  words: readonly string[],
+  idf: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of words) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const v = new Map<string, number>();
+  let norm = 0;
+  for (const [t, k] of tf) {
+    const w = (1 + Math.log(k)) * (idf.get(t) ?? 0);
+    v.set(t, w);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm);
+  if (norm > 0) { for (const [t, w] of v) v.set(t, w / norm); }
+  return v;
+}
+
+/** Which way a segment's sentiment leans against everyone's: −1, 0 or +1. */
+function leaning(segment: number | null, overall: number | null): number {
+  if (segment === null || overall === null) return 0;
+  return segment < overall - LEANING ? -1 : segment > overall + LEANING ? 1 : 0;
+}
+
+/** The segment's quotes (see the module doc). */
+function quotes(
+  mine: readonly Doc[],
+  idf: ReadonlyMap<string, number>,
+  keywords: ReadonlySet<string>,
+  lean: number,
+  o: VoiceSettings,
+): string[] {
+  if (o.quotes === 0 || mine.length === 0) return [];
+  const vectors = mine.map((d) => tfidfVector(d.words, idf));
+  const centre = new Map<string, number>();
+  for (const v of vectors) for (const [t, w] of v) centre.set(t, (centre.get(t) ?? 0) + w);
+  let norm = 0;
+  for (const w of centre.values()) norm += w * w;
+  norm = Math.sqrt(norm);
+  const cosines = vectors.map((v) => {
+    let dot = 0;
+    for (const [t, w] of v) dot += w * (centre.get(t) ?? 0);
+    return norm > 0 ? dot / norm : 0;
+  });
+  const median = medianOf(cosines);
   const scored = mine.map((d, i) => {
-    const uniq = [...new Set(d.words)];
-    const score = uniq.length < 3
-      ? -1
-      : uniq.reduce((a, t) => a + (w.get(t) ?? 0), 0) / Math.sqrt(uniq.length);
-    return { d, i, uniq: new Set(uniq), score, own: d.language === o.language ? 0 : 1 };
-  }).filter((x) => x.score > 0);
+    const uniq = new Set(d.words);
+    const label = d.row.sentiment_label;
+    const against = (lean < 0 && label === "positive") || (lean > 0 && label === "negative");
+    return {
+      d,
+      i,
+      uniq,
+      cosine: cosines[i],
+      own: d.language === o.language ? 0 : 1,
+      // Consistent with the segment: uses its keywords, and does not say the opposite of it.
+      consistent: ([...uniq].some((t) => keywords.has(t)) ? 0 : 1) + (against ? 2 : 0),
+    };
+  }).filter((x) => x.uniq.size >= 3 && x.cosine > 0 && x.cosine >= median);
   const ownEnough = scored.filter((x) => x.own === 0).length >= o.quotes;
   scored.sort((a, b) =>
-    (ownEnough ? a.own - b.own : 0) || b.score - a.score || cmp(a.d.text, b.d.text) || a.i - b.i
+    (ownEnough ? a.own - b.own : 0) || a.consistent - b.consistent || b.cosine - a.cosine ||
+    cmp(a.d.text, b.d.text) || a.i - b.i
   );
   const chosen: (typeof scored)[number][] = [];
   for (const x of scored) {
@@ -241,7 +346,13 @@ function quotes(mine: Doc[], w: Map<string, number>, o: VoiceSettings): string[]
   return chosen.map((x) => shorten(x.d.text, o.maxQuoteLength));
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let both = 0;
   for (const t of a) if (b.has(t)) both++;
   return both / (a.size + b.size - both);

@@ -10,6 +10,7 @@
 
 export { formatNumber, formatPercent } from "./_format.ts";
 export { stringsFor, upperFirst } from "./_i18n.ts";
+export { sentimentLabel } from "./_text.ts";
 export {
   buildPersonas,
   type LevelNote,

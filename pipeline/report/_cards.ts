@@ -8,7 +8,7 @@
 
 import type { Persona } from "../personas/mod.ts";
 import { formatNumber, formatPercent } from "../personas/mod.ts";
-import { stringsFor, upperFirst } from "../personas/mod.ts";
+import { sentimentLabel, stringsFor, upperFirst } from "../personas/mod.ts";
 import type { ShareItem } from "../personas/mod.ts";
 import { escapeHtml as h } from "./_html.ts";
 
@@ -82,7 +82,9 @@ export function personaCard(p: Persona, color: string): string {
     if (v.texts === 0) parts.push(`<p class="say-line">${h(CARD_WORDS[p.language].none)}</p>`);
     if (v.sentiment !== null) {
       parts.push(
-        `<p class="say-line">${h(L.sentiment + colon)}<b>${h(signed(v.sentiment))}</b>` +
+        `<p class="say-line">${
+          h(sentimentLabel(L.sentiment, v.sentimentSource, p.language) + colon)
+        }<b>${h(signed(v.sentiment))}</b>` +
           (v.overallSentiment === null
             ? ""
             : ` <span class="legend">${

@@ -7,7 +7,8 @@
 
 import type { LoadedTextModels, TextTask } from "./models.ts";
 import { maskSpans, sha256Hex } from "../privacy.ts";
-import { segmentWords } from "./_segment.ts";
+import { type SegmentOptions, segmentWords } from "./_segment.ts";
+import { lexiconSentiment } from "./_lexicon.ts";
 import type { TextCache } from "./_cache.ts";
 import type { Entity } from "./_entities.ts";
 import { embeddingAdapter, entitiesAdapter, runCached, sentimentAdapter } from "./_infer.ts";
@@ -22,7 +23,12 @@ export interface TextAnalysis {
   /** The texts as every model but the entity model read them (all personal data masked). */
   finalTexts: string[];
   entities: Entity[][] | null;
-  sentiment: { score: number; label: string }[] | null;
+  /** One score per text (null where no lexicon reads the language), or null without sentiment. */
+  sentiment: ({ score: number; label: string } | null)[] | null;
+  /** Where the sentiment came from: a model, a word list (lexicon), or nowhere. */
+  sentimentSource: "model" | "lexicon" | null;
+  /** Texts the lexicon could not score (a language without a lexicon). */
+  unscored: number;
   embeddings: Float32Array[] | null;
   words: string[][];
   personsMasked: number;
@@ -52,12 +58,43 @@ function maskPersons(text: string, entities: Entity[], types: ReadonlySet<string
   return { text: out, count: persons.length };
 }
 
+/** What to run besides the loaded models: where sentiment comes from, how words are cut. */
+export interface AnalysisPlan {
+  sentiment: "model" | "lexicon" | null;
+  /** Languages the lexicon scores (others get null). */
+  lexiconLanguages: readonly string[];
+  segment: SegmentOptions;
+}
+
+/** Lexicon scores, each distinct (text, language) scored once: generated data repeats a lot. */
+function lexiconScores(
+  texts: readonly string[],
+  languages: readonly string[],
+  plan: AnalysisPlan,
+): { scores: ({ score: number; label: string } | null)[]; unscored: number } {
+  const seen = new Map<string, { score: number; label: string } | null>();
+  const allowed = new Set(plan.lexiconLanguages);
+  let unscored = 0;
+  const scores = texts.map((t, i) => {
+    const key = `${languages[i]}\u0000${t}`;
+    let s = seen.get(key);
+    if (s === undefined) {
+      s = allowed.has(languages[i]) ? lexiconSentiment(t, languages[i], plan.segment) : null;
+      seen.set(key, s);
+    }
+    if (s === null) unscored++;
+    return s;
+  });
+  return { scores, unscored };
+}
+
 /** Runs the loaded models over the prepared texts (see the module doc). */
 export async function analyseTexts(
   prepared: PreparedTexts,
   loaded: LoadedTextModels,
   opts: ResolvedTextOptions,
   cache: TextCache | null,
+  plan: AnalysisPlan,
 ): Promise<TextAnalysis> {
   const inferred: Record<TextTask, number> = { embedding: 0, sentiment: 0, entities: 0 };
   const cacheHits: Record<TextTask, number> = { embedding: 0, sentiment: 0, entities: 0 };
@@ -95,7 +132,14 @@ export async function analyseTexts(
 
   const hashes = finalTexts.map(sha256Hex);
   let sentiment: TextAnalysis["sentiment"] = null;
-  if (loaded.sentiment) {
+  let unscored = 0;
+  if (plan.sentiment === "lexicon") {
+    const t0 = performance.now();
+    const r = lexiconScores(finalTexts, prepared.languages, plan);
+    sentiment = r.scores;
+    unscored = r.unscored;
+    seconds.sentiment = (performance.now() - t0) / 1000;
+  } else if (plan.sentiment === "model" && loaded.sentiment) {
     const r = await runCached(
       finalTexts,
       hashes,
@@ -128,11 +172,15 @@ export async function analyseTexts(
     seconds.embedding = r.counters.seconds;
   }
 
-  const words = finalTexts.map((t, i) => segmentWords(t, { language: prepared.languages[i] }));
+  const words = finalTexts.map((t, i) =>
+    segmentWords(t, { ...plan.segment, language: prepared.languages[i] })
+  );
   return {
     finalTexts,
     entities,
     sentiment,
+    sentimentSource: sentiment ? plan.sentiment : null,
+    unscored,
     embeddings,
     words,
     personsMasked,

@@ -1,14 +1,24 @@
 /**
- * Word segmentation for English and Chinese with `Intl.Segmenter` (ICU word breaks: dictionary
- * based for Chinese, so no extra package), plus our own small stop-word lists.
+ * Word segmentation: `Intl.Segmenter` for English (ICU word breaks), jieba for Chinese (see
+ * _jieba.ts: a dictionary segmenter that keeps brand and product names whole, with an optional
+ * user dictionary), `Intl.Segmenter` for Chinese too when asked or when jieba cannot be loaded;
+ * plus our own small stop-word lists.
  *
- * Speed (Deno 2.9, one core): about 1.0 million words/s over all 74,760 Chinese reviews of
- * ../shared/datasets/chinese-reviews (2.26 million words in 2.3 s) with the "zh" locale; on one
- * part alone 0.8 million words/s (1.4 million characters/s) with "zh" and 1.1 million with "en",
- * which splits Chinese the same way. tests/bench/text.ts re-measures it.
+ * Speed (Deno 2.9, one core, all 74,761 Chinese reviews of ../shared/datasets/chinese-reviews):
+ * jieba 1.7 million words/s, `Intl.Segmenter` 0.96 million words/s. Brand names kept whole: in
+ * the sample's Chinese texts jieba 95.9% (100% with the brands as user words), `Intl.Segmenter`
+ * 27.5%; 12,714 mentions of 25 brands in the real reviews, jieba 96.8%, `Intl.Segmenter` 5.3%
+ * (tests/text_segment_test.ts; tests/bench/text.ts re-measures the speed).
  *
  * @module
  */
+
+import { jieba, jiebaStatus } from "./_jieba.ts";
+
+export { jiebaStatus };
+
+/** How Chinese texts are split into words: jieba (dictionary + HMM) or `Intl.Segmenter`. */
+export type ChineseSegmenter = "jieba" | "intl";
 
 /** English stop words: function words that carry no topic. */
 export const STOP_WORDS_EN: ReadonlySet<string> = new Set(
@@ -54,12 +64,30 @@ function segmenter(locale: string): Intl.Segmenter {
 
 /** Options of {@linkcode segmentWords}. */
 export interface SegmentOptions {
-  /** "zh" picks the Chinese locale; anything else the English one. @default "en" */
+  /** "zh" picks the Chinese segmenter; anything else the English one. @default "en" */
   language?: string | null;
   /** Drop English and Chinese stop words. @default true */
   stopWords?: boolean;
   /** Shortest Latin-script word kept (Han words of one character are always kept). @default 2 */
   minLength?: number;
+  /**
+   * Chinese segmenter: "jieba", or "intl" (`Intl.Segmenter`), which is also used when jieba
+   * cannot be loaded (see {@linkcode jiebaStatus}; the text stage warns). @default "jieba"
+   */
+  chinese?: ChineseSegmenter;
+  /** Words jieba must keep whole (brand and product names). @default [] */
+  userWords?: readonly string[];
+}
+
+/** The raw tokens of a text, before filtering. */
+function tokens(text: string, language: string, o: SegmentOptions): Iterable<string> {
+  if (language === "zh" && (o.chinese ?? "jieba") === "jieba" && jiebaStatus().available) {
+    return jieba(o.userWords).cut(text, true);
+  }
+  const seg = segmenter(language === "zh" ? "zh" : "en");
+  return (function* () {
+    for (const s of seg.segment(text)) if (s.isWordLike) yield s.segment;
+  })();
 }
 
 /**
@@ -71,15 +99,15 @@ export interface SegmentOptions {
  * import { segmentWords } from "./_segment.ts";
  * const words = segmentWords("物流很差，但是包装很好", { language: "zh" });
  * if (!words.includes("物流") || words.includes("但是")) throw new Error("unexpected words");
+ * const brand = segmentWords("刚买了耐克球鞋", { language: "zh" });
+ * if (!brand.includes("耐克")) throw new Error(brand.join("|"));
  * ```
  */
 export function segmentWords(text: string, options: SegmentOptions = {}): string[] {
   const { language = "en", stopWords = true, minLength = 2 } = options;
-  const seg = segmenter(language === "zh" ? "zh" : "en");
   const out: string[] = [];
-  for (const s of seg.segment(text.replace(PLACEHOLDER, " "))) {
-    if (!s.isWordLike) continue;
-    const w = s.segment.toLowerCase();
+  for (const t of tokens(text.replace(PLACEHOLDER, " "), language ?? "en", options)) {
+    const w = t.toLowerCase();
     if (!LETTER_OR_HAN.test(w)) continue;
     if (!HAN.test(w) && w.length < minLength) continue;
     if (stopWords && (STOP_WORDS_EN.has(w) || STOP_WORDS_ZH.has(w))) continue;
@@ -88,10 +116,14 @@ export function segmentWords(text: string, options: SegmentOptions = {}): string
   return out;
 }
 
-/** Counts word-like segments (the figure the benchmark reports as words/s). */
-export function countWords(text: string, language: string | null = "en"): number {
+/** Counts the words a segmenter finds (the figure the benchmark reports as words/s). */
+export function countWords(
+  text: string,
+  language: string | null = "en",
+  chinese: ChineseSegmenter = "jieba",
+): number {
   let n = 0;
-  for (const s of segmenter(language === "zh" ? "zh" : "en").segment(text)) if (s.isWordLike) n++;
+  for (const t of tokens(text, language ?? "en", { chinese })) if (LETTER_OR_HAN.test(t)) n++;
   return n;
 }
 

@@ -49,6 +49,41 @@ export const TEXT_RULES = {
     'When a model cannot be loaded: "tfidf" falls back to TF-IDF + SVD vectors with a warning, ' +
       '"none" fails naming the model',
   ),
+  /**
+   * What scores sentiment when there is no sentiment model (switched off with null, or not
+   * loadable under fallback "tfidf"): "lexicon" uses word lists (VADER for English, AFINN-165 in
+   * Chinese for Chinese), labelled everywhere as lexicon sentiment; "none" leaves it empty.
+   * @default "lexicon"
+   */
+  sentimentFallback: withDefault(
+    oneOf("lexicon", "none"),
+    "lexicon",
+    'Without a sentiment model: "lexicon" scores sentiment with word lists (VADER for English, ' +
+      'AFINN-165 in Chinese), labelled as lexicon sentiment; "none" leaves it empty',
+  ),
+  /** Languages the sentiment lexicon scores; texts in others get no sentiment. @default ["en", "zh"] */
+  lexiconLanguages: withDefault(
+    listOf(oneOf("en", "zh")),
+    ["en", "zh"],
+    "Languages the sentiment lexicon scores; texts in other languages get no sentiment",
+  ),
+  /**
+   * How Chinese texts are split into words: "jieba" (a dictionary segmenter that keeps brand and
+   * product names whole) or "intl" (`Intl.Segmenter`, which breaks many names into characters).
+   * @default "jieba"
+   */
+  chineseSegmenter: withDefault(
+    oneOf("jieba", "intl"),
+    "jieba",
+    'How Chinese texts are split into words: "jieba" (dictionary segmenter, keeps brand names ' +
+      'whole) or "intl" (Intl.Segmenter)',
+  ),
+  /** Words the Chinese segmenter keeps whole: brand and product names it does not know. @default [] */
+  userWords: withDefault(
+    listOf(str(/^\S+$/, "a word without spaces")),
+    [],
+    "Words the Chinese segmenter keeps whole (brand and product names it does not know)",
+  ),
   /** Dimensions of the customer text vector (columns text_emb_0…). @default 8 */
   embeddingDims: withDefault(
     int(1, 512),

@@ -10,8 +10,13 @@
  * model and text hash, so a rerun over the same texts does no inference.
  *
  * When a model cannot be loaded the stage throws an error naming it and how to get it, or, with
- * `fallback: "tfidf"`, uses TF-IDF + SVD vectors instead of embeddings, leaves sentiment and
- * entities null and returns a warning saying so.
+ * `fallback: "tfidf"`, uses TF-IDF + SVD vectors instead of embeddings, leaves entities null,
+ * scores sentiment with word lists (lexicon sentiment, `sentimentSource: "lexicon"`; or leaves it
+ * null with `sentimentFallback: "none"`) and returns a warning saying so.
+ *
+ * Chinese texts are split into words by jieba (brand names stay whole), English ones by
+ * `Intl.Segmenter`; the words of every text are returned, so later stages (personas) read the
+ * same words.
  *
  * I/O: loading models reads the model cache, and `cachePath` opens a SQLite file; those are the
  * documented exceptions to "no I/O in stages". Pass `loaded` and `cache` to avoid both.
@@ -27,8 +32,10 @@ import { pseudonymize } from "../privacy.ts";
 import { openTextCache } from "./_cache.ts";
 import { type ResolvedTextOptions, resolveTextOptions, type TextOptions } from "./options.ts";
 import { prepareTexts } from "./_prepare.ts";
-import { analyseTexts } from "./_analyse.ts";
+import { analyseTexts, type AnalysisPlan } from "./_analyse.ts";
 import type { TextAnalysis } from "./_analyse.ts";
+import { type ChineseSegmenter, jiebaStatus } from "./_segment.ts";
+import { LEXICONS } from "./_lexicon.ts";
 import {
   customerDense,
   customerEntities,
@@ -57,6 +64,13 @@ export interface TextModel {
   tfidf: TfidfModel;
   pca: PcaModel;
   recencyHalfLifeDays: number | null;
+  /**
+   * Where sentiment comes from: a sentiment model, word lists (lexicon sentiment: a different
+   * scale, never to be read as a model's output), or nowhere. Applying the model keeps it.
+   */
+  sentimentSource: "model" | "lexicon" | null;
+  /** How words were cut: Chinese segmenter actually used and the user dictionary. */
+  segmenter: { chinese: ChineseSegmenter; userWords: string[] };
 }
 
 /** Counters and timings of a run of the stage. */
@@ -82,6 +96,7 @@ export interface TextStats {
   seconds: number;
   textsPerSecond: number;
   vectors: "model" | "tfidf";
+  sentimentSource: "model" | "lexicon" | null;
 }
 
 /** What the text stage returns. */
@@ -91,7 +106,10 @@ export interface TextOutputs {
   meta: FeatureMeta[];
   /** customer_id, text_top_entities and text_top_keywords ("; "-joined, for personas). */
   terms: pl.DataFrame;
-  /** One row per text: masked text, language, sentiment, entities, keywords. */
+  /**
+   * One row per text: masked text, language, sentiment (score, label and source: "model" or
+   * "lexicon"), entities, keywords and words (segmented, without stop words).
+   */
   texts: pl.DataFrame;
   model: TextModel;
   stats: TextStats;
@@ -197,18 +215,32 @@ async function run(
     });
   }
   const loaded: LoadedTextModels = opts.loaded ?? await loadTextModels(config, opts.onProgress);
-  checkModels(loaded, opts, fitted, prepared.masked.length, warnings);
+  const sentimentSource = fitted
+    ? fittedSentimentSource(fitted, loaded)
+    : loaded.sentiment
+    ? "model"
+    : opts.sentimentFallback === "lexicon"
+    ? "lexicon"
+    : null;
+  checkModels(loaded, opts, fitted, prepared.masked.length, sentimentSource, warnings);
+  const segmenter = chineseSegmenter(fitted, opts, prepared.languages, warnings);
+  const plan: AnalysisPlan = {
+    sentiment: sentimentSource,
+    lexiconLanguages: opts.lexiconLanguages,
+    segment: segmenter,
+  };
 
   const ownCache = opts.cache === null && opts.cachePath !== null
     ? openTextCache(opts.cachePath)
     : null;
   let analysis: TextAnalysis;
   try {
-    analysis = await analyseTexts(prepared, loaded, opts, opts.cache ?? ownCache);
+    analysis = await analyseTexts(prepared, loaded, opts, opts.cache ?? ownCache, plan);
   } finally {
     ownCache?.close();
   }
 
+  lexiconWarnings(analysis, fitted !== null, loaded, warnings);
   const tfidf = fitted?.tfidf ?? fitTfidf(analysis.words, opts.tfidf);
   const perText = analysis.finishKeywords(tfidf, opts.keywordsPerText);
   const groups = groupByCustomer(prepared.customerIds);
@@ -255,6 +287,7 @@ async function run(
   const { features, meta } = customerFeatures(ids, groups.members, analysis, reduced, {
     vectors,
     source: embeddingModel?.model ?? "TF-IDF words",
+    languages: [...new Set(prepared.languages)].sort(),
   });
   const personTypes = new Set(opts.maskNames && analysis.entities ? opts.personTypes : []);
   const topEntities = analysis.entities
@@ -279,6 +312,7 @@ async function run(
     seconds,
     textsPerSecond: prepared.masked.length / Math.max(seconds, 1e-9),
     vectors,
+    sentimentSource: analysis.sentimentSource,
   };
   return {
     outputs: {
@@ -286,7 +320,16 @@ async function run(
       meta,
       terms,
       texts: perTextFrame(textIds, prepared, analysis, perText.keywords, personTypes),
-      model: { vectors, embeddingModel, tfidf, pca, recencyHalfLifeDays: halfLife },
+      model: {
+        vectors,
+        embeddingModel,
+        tfidf,
+        pca,
+        recencyHalfLifeDays: halfLife,
+        // A model fitted with lexicon sentiment keeps it when applied, even where none was scored.
+        sentimentSource: fitted ? fitted.sentimentSource ?? null : analysis.sentimentSource,
+        segmenter: { chinese: segmenter.chinese, userWords: [...segmenter.userWords] },
+      },
       stats,
     },
     warnings,
@@ -301,11 +344,88 @@ const CONSEQUENCE: Record<TextTask, string> = {
   entities: "entities are left empty (null) and person names are NOT masked",
 };
 
+const LEXICON_CONSEQUENCE = "sentiment is scored with word lists, not a model: sentiment " +
+  `(lexicon), ${LEXICONS.en} for English and ${LEXICONS.zh} for Chinese; its scores are ` +
+  "VADER compound scores (−1..+1), not a model's probabilities";
+
+/** The sentiment source of a fitted model, checked against what is loaded now. */
+function fittedSentimentSource(
+  fitted: TextModel,
+  loaded: LoadedTextModels,
+): TextModel["sentimentSource"] {
+  // Models saved before sentiment sources were recorded used the model when one was loaded.
+  const source = fitted.sentimentSource === undefined
+    ? (loaded.sentiment ? "model" : null)
+    : fitted.sentimentSource;
+  if (source === "model" && !loaded.sentiment) {
+    throw new Error(
+      "The text model was fitted with sentiment from a sentiment model, but none is loaded " +
+        "now: load that model to apply it (lexicon sentiment is on another scale)",
+    );
+  }
+  return source;
+}
+
+/** The Chinese segmenter this run uses: the fitted one, or the option, or Intl when jieba is out. */
+function chineseSegmenter(
+  fitted: TextModel | null,
+  opts: ResolvedTextOptions,
+  languages: readonly string[],
+  warnings: StageWarning[],
+): { chinese: ChineseSegmenter; userWords: readonly string[] } {
+  const wanted = fitted?.segmenter ?? { chinese: opts.chineseSegmenter, userWords: opts.userWords };
+  const status = jiebaStatus();
+  if (wanted.chinese === "jieba" && !status.available) {
+    const chinese = languages.filter((l) => l === "zh").length;
+    if (chinese > 0) {
+      warnings.push({
+        stage: STAGE,
+        message: `FALLBACK: the jieba segmenter (npm @node-rs/jieba) cannot be loaded ` +
+          `(${status.reason}). Instead, Chinese texts are split into words by Intl.Segmenter, ` +
+          "which breaks many brand and product names into single characters" +
+          (fitted ? "; keywords will not match the fitted vocabulary everywhere" : ""),
+        count: chinese,
+      });
+    }
+    return { chinese: "intl", userWords: wanted.userWords };
+  }
+  return wanted;
+}
+
+/** Says where lexicon sentiment stands in, and which texts it could not score. */
+function lexiconWarnings(
+  analysis: TextAnalysis,
+  applying: boolean,
+  loaded: LoadedTextModels,
+  warnings: StageWarning[],
+): void {
+  if (analysis.sentimentSource !== "lexicon") return;
+  const failed = loaded.failures.some((f) => f.task === "sentiment");
+  // A failed model already has its FALLBACK warning; say it here when nothing failed.
+  if (!failed) {
+    warnings.push({
+      stage: STAGE,
+      message: applying
+        ? `Sentiment (lexicon): the text model was fitted with lexicon sentiment, so ${LEXICON_CONSEQUENCE}`
+        : `Sentiment (lexicon): no sentiment model is configured, so ${LEXICON_CONSEQUENCE}`,
+    });
+  }
+  if (analysis.unscored > 0) {
+    warnings.push({
+      stage: STAGE,
+      message: "Texts without sentiment: no sentiment lexicon for their language " +
+        "(text.lexiconLanguages)",
+      count: analysis.unscored,
+    });
+  }
+}
+
 function checkModels(
   loaded: LoadedTextModels,
   opts: ResolvedTextOptions,
   fitted: TextModel | null,
   texts: number,
+  sentimentSource: TextModel["sentimentSource"],
   warnings: StageWarning[],
 ): void {
   if (loaded.failures.length > 0 && opts.fallback === "none") {
@@ -315,9 +435,12 @@ function checkModels(
     );
   }
   for (const f of loaded.failures) {
+    const instead = f.task === "sentiment" && sentimentSource === "lexicon"
+      ? LEXICON_CONSEQUENCE
+      : CONSEQUENCE[f.task];
     warnings.push({
       stage: STAGE,
-      message: `FALLBACK: ${f.message}. Instead, ${CONSEQUENCE[f.task]}`,
+      message: `FALLBACK: ${f.message}. Instead, ${instead}`,
       count: texts,
     });
   }
@@ -334,7 +457,7 @@ function customerFeatures(
   members: number[][],
   analysis: TextAnalysis,
   reduced: { rows: number; cols: number; data: Float64Array },
-  about: { vectors: "model" | "tfidf"; source: string },
+  about: { vectors: "model" | "tfidf"; source: string; languages: string[] },
 ): { features: pl.DataFrame; meta: FeatureMeta[] } {
   const columns: pl.Series[] = [
     pl.Series("customer_id", ids, pl.Utf8),
@@ -351,33 +474,48 @@ function customerFeatures(
   }];
   if (analysis.sentiment) {
     const s = analysis.sentiment;
+    // Texts a lexicon could not score (another language) count for neither mean nor share.
+    const scored = members.map((m) => m.filter((i) => s[i] !== null));
     columns.push(
       pl.Series(
         "text_sentiment_mean",
-        members.map((m) => m.reduce((a, i) => a + s[i].score, 0) / m.length),
+        scored.map((m) => m.length ? m.reduce((a, i) => a + s[i]!.score, 0) / m.length : null),
         pl.Float64,
       ),
       pl.Series(
         "text_negative_share",
-        members.map((m) => m.filter((i) => s[i].label === "negative").length / m.length),
+        scored.map((m) =>
+          m.length ? m.filter((i) => s[i]!.label === "negative").length / m.length : null
+        ),
         pl.Float64,
       ),
     );
+    const lexicon = analysis.sentimentSource === "lexicon";
+    const lexicons = about.languages.filter((l) => l in LEXICONS)
+      .map((l) => LEXICONS[l as keyof typeof LEXICONS]).join(" and ");
+    const nullReason = lexicon
+      ? "customer wrote no texts, or none in a language the lexicon reads"
+      : "customer wrote no texts";
     meta.push({
       name: "text_sentiment_mean",
-      description: "Mean sentiment of the customer's texts: P(positive) − P(negative), " +
-        "from −1 (negative) to +1 (positive)",
-      unit: "score (−1..1)",
+      description: lexicon
+        ? "Mean sentiment (lexicon) of the customer's texts: word-list scores from " +
+          `${lexicons || "the lexicon"}, from −1 (negative) to +1 (positive); not a model's output`
+        : "Mean sentiment of the customer's texts: P(positive) − P(negative), " +
+          "from −1 (negative) to +1 (positive)",
+      unit: lexicon ? "lexicon score (−1..1)" : "score (−1..1)",
       group: "text",
       kind: "numeric",
-      nullReason: "customer wrote no texts",
+      nullReason,
     }, {
       name: "text_negative_share",
-      description: "Share of the customer's texts whose most likely sentiment is negative",
+      description: lexicon
+        ? "Share of the customer's texts the sentiment lexicon scores negative (≤ −0.05)"
+        : "Share of the customer's texts whose most likely sentiment is negative",
       unit: "share",
       group: "text",
       kind: "numeric",
-      nullReason: "customer wrote no texts",
+      nullReason,
     });
   }
   for (let c = 0; c < reduced.cols; c++) {
@@ -419,8 +557,21 @@ function perTextFrame(
   columns.push(
     pl.Series("language", prepared.languages, pl.Utf8),
     pl.Series("text", analysis.finalTexts, pl.Utf8),
-    pl.Series("sentiment_score", analysis.sentiment?.map((s) => s.score) ?? nulls(n), pl.Float64),
-    pl.Series("sentiment_label", analysis.sentiment?.map((s) => s.label) ?? nulls(n), pl.Utf8),
+    pl.Series(
+      "sentiment_score",
+      analysis.sentiment?.map((s) => s?.score ?? null) ?? nulls(n),
+      pl.Float64,
+    ),
+    pl.Series(
+      "sentiment_label",
+      analysis.sentiment?.map((s) => s?.label ?? null) ?? nulls(n),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "sentiment_source",
+      analysis.sentiment?.map((s) => (s ? analysis.sentimentSource : null)) ?? nulls(n),
+      pl.Utf8,
+    ),
     pl.Series(
       "entities",
       analysis.entities?.map((list) =>
@@ -428,6 +579,7 @@ function perTextFrame(
       ) ?? nulls(n),
     ).cast(pl.List(pl.Utf8)),
     pl.Series("keywords", keywords).cast(pl.List(pl.Utf8)),
+    pl.Series("words", analysis.words).cast(pl.List(pl.Utf8)),
   );
   return pl.DataFrame(columns);
 }

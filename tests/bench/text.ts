@@ -4,7 +4,7 @@
  *   `tweet_created`) through the tiny test models (entities, sentiment, embeddings, all through
  *   the real `pipeline()` code, nothing cached), then the same run again from the cache;
  * - the same tweets with every model missing and `fallback: "tfidf"` (TF-IDF + SVD vectors);
- * - `Intl.Segmenter` word segmentation of all Chinese reviews (online_shopping_10_cats and
+ * - `Intl.Segmenter` and jieba word segmentation of all Chinese reviews (online_shopping_10_cats and
  *   waimai_10k, 74,761 reviews).
  *
  * There is no baseline for text: the tiny models measure our plumbing (masking, batching,
@@ -122,18 +122,24 @@ export async function benchText(): Promise<BenchRow[]> {
     notes: note,
   });
   const reviews = readChineseReviews();
-  const seg = await timed(() => reviews.reduce((acc, r) => acc + countWords(r, "zh"), 0));
-  rows.push({
-    bench: "text",
-    case: `Intl.Segmenter, ${reviews.length} Chinese reviews`,
-    personae_s: seg.seconds,
-    personae_peak_rss_mb: peakRssMb(),
-    quality: {
-      words: seg.result,
-      words_per_s: Math.round(seg.result / seg.seconds),
-    },
-    notes: "no baseline (no ratio)",
-  });
+  for (const chinese of ["intl", "jieba"] as const) {
+    // Warm up: jieba loads its dictionary on first use.
+    countWords("热身", "zh", chinese);
+    const seg = await timed(() =>
+      reviews.reduce((acc, r) => acc + countWords(r, "zh", chinese), 0)
+    );
+    rows.push({
+      bench: "text",
+      case: `${chinese === "intl" ? "Intl.Segmenter" : "jieba"}, ${reviews.length} Chinese reviews`,
+      personae_s: seg.seconds,
+      personae_peak_rss_mb: peakRssMb(),
+      quality: {
+        words: seg.result,
+        words_per_s: Math.round(seg.result / seg.seconds),
+      },
+      notes: "no baseline (no ratio)",
+    });
+  }
   return rows;
 }
 
