@@ -86,7 +86,9 @@ export const EN: Strings = {
       `${f.inV >= f.allV ? "spreads spend over more" : "keeps spend to fewer"} categories ` +
       `(diversity ${n(f.inV)} vs ${n(f.allV)} bits)`,
     age: (f) => `aged ${n(f.inV)} on average vs ${n(f.allV)} overall`,
-    sentiment: (f) => `sentiment of their texts ${n(f.inV)} vs ${n(f.allV)} overall (−1 to +1)`,
+    sentiment: (f) =>
+      `${f.meta.unit.startsWith("lexicon") ? "lexicon sentiment" : "sentiment"} of their texts ` +
+      `${n(f.inV)} vs ${n(f.allV)} overall (−1 to +1)`,
   },
   generic: (f) => {
     const rel = SHARE_UNITS.has(f.meta.unit) || f.lift === null || (!MANY(f.lift) && !FEW(f.lift))

@@ -84,7 +84,10 @@ export const ZH: Strings = {
         n(f.allV)
       } 比特）`,
     age: (f) => `平均年龄 ${n(f.inV)} 岁，整体为 ${n(f.allV)} 岁`,
-    sentiment: (f) => `文本情感 ${n(f.inV)}，整体为 ${n(f.allV)}（−1 到 +1）`,
+    sentiment: (f) =>
+      `${f.meta.unit.startsWith("lexicon") ? "文本情感（词典）" : "文本情感"} ${n(f.inV)}，整体为 ${
+        n(f.allV)
+      }（−1 到 +1）`,
   },
   generic: (f) => {
     const rel = SHARE_UNITS.has(f.meta.unit) || (!MANY(f.lift) && !FEW(f.lift))

@@ -131,9 +131,11 @@ const STAGE = "text";
  *   text: ["great phone, love it", "fast delivery", "late delivery, bad box", "love the box"],
  * });
  * // An embedding model that is not there: with fallback "tfidf" the stage warns and uses words.
+ * // No sentiment model and no lexicon either: no sentiment columns.
  * const { outputs, warnings } = await fitText({ texts }, {
  *   models: { embedding: "/no/such/model", sentiment: null, entities: null },
  *   fallback: "tfidf",
+ *   sentimentFallback: "none",
  *   embeddingDims: 2,
  * });
  * if (outputs.features.columns.join() !== "customer_id,text_count,text_emb_0,text_emb_1") {
