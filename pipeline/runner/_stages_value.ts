@@ -1,0 +1,63 @@
+/**
+ * Stage-table row of the value stage: customer lifetime value from the orders, by segment.
+ *
+ * @module
+ */
+
+import pl from "nodejs-polars";
+import type { Tables } from "../types.ts";
+import { valueStage, type ValueSummary } from "../value/mod.ts";
+import type { Stage } from "./run.ts";
+import { shareableIds } from "./_stages_data.ts";
+
+export const valueStageDef: Stage = {
+  name: "value",
+  inputs: ["tables", "segments"],
+  outputs: [
+    { name: "value", kind: "json" },
+    { name: "value_customers", kind: "frame", file: "value.parquet" },
+  ],
+  code: ["value/mod.ts", "runner/_stages_value.ts"],
+  options: ({ config }) => ({
+    value: config.value,
+    referenceDate: config.referenceDate,
+    privacy: config.privacy,
+  }),
+  applies: ({ config }) => config.tables.orders ? true : "the data set has no orders table",
+  run(inputs, ctx) {
+    const { config } = ctx.loaded;
+    const { outputs, warnings } = valueStage({
+      orders: (inputs.tables as Tables).orders!,
+      segments: inputs.segments as pl.DataFrame,
+    }, {
+      ...config.value,
+      referenceDate: config.referenceDate,
+      minSegmentSize: config.privacy.minSegmentSize,
+    });
+    const ids = outputs.customers.getColumn("customer_id").toArray() as string[];
+    const s: ValueSummary = outputs.summary;
+    return {
+      outputs: {
+        value: s,
+        value_customers: outputs.customers.withColumns(
+          pl.Series("customer_id", shareableIds(ids, ctx.loaded)),
+        ),
+      },
+      warnings,
+      metrics: {
+        customers: s.total.customers,
+        bgnbd: { r: s.bgnbd.r, alpha: s.bgnbd.alpha, a: s.bgnbd.a, b: s.bgnbd.b },
+        gammaGamma: { p: s.gammaGamma.p, q: s.gammaGamma.q, gamma: s.gammaGamma.gamma },
+        totalValue: s.total.value,
+        ...(s.holdout
+          ? {
+            holdout: {
+              predicted: s.holdout.predictedRepeatTransactions,
+              actual: s.holdout.actualRepeatTransactions,
+            },
+          }
+          : {}),
+      },
+    };
+  },
+};
