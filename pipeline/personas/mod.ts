@@ -10,6 +10,7 @@
 
 export { formatNumber, formatPercent } from "./_format.ts";
 export { stringsFor, upperFirst } from "./_i18n.ts";
+export { valueSentence } from "./_markdown.ts";
 export {
   buildPersonas,
   type LevelNote,
@@ -21,6 +22,7 @@ export {
   type PersonaTextRow,
   type PersonaTrait,
   type PersonaTrust,
+  type PersonaValue,
   type ShareItem,
   type Voice,
 } from "./personas.ts";

@@ -34,6 +34,7 @@ import {
   topShares,
 } from "./_traits.ts";
 import { writeSummaries } from "./_llm.ts";
+import { POOLED_SEGMENT } from "../privacy.ts";
 
 import { personasMarkdown } from "./_markdown.ts";
 
@@ -59,6 +60,29 @@ export interface PersonaInputs {
    * (`class` is the segment), or rows with `segment`.
    */
   f1?: readonly ({ segment: number; f1: number } | { class: number; f1: number })[];
+  /**
+   * What each segment is worth (the value stage's summary: horizon and `bySegment`, small
+   * segments already pooled as −2); absent when the data has no orders.
+   */
+  value?: {
+    horizon: number;
+    bySegment: readonly (Omit<PersonaValue, "horizon"> & { segment: number })[];
+  };
+}
+
+/** A segment's expected future value, from the value stage. */
+export interface PersonaValue {
+  /** Customers valued (those with orders before the calibration end). */
+  customers: number;
+  /** Mean discounted CLV over the horizon. */
+  meanValue: number;
+  totalValue: number;
+  /** Share of all customers' future value, 0–1. */
+  share: number;
+  /** Mean expected purchases over the horizon. */
+  meanExpectedPurchases: number;
+  /** Weeks ahead the value counts. */
+  horizon: number;
 }
 
 /** How far to trust a persona. */
@@ -86,6 +110,8 @@ export interface Persona {
   share: number;
   /** Share of revenue; null without a revenue feature. */
   revenueShare: number | null;
+  /** Expected future value; null when the data has no orders. */
+  value: PersonaValue | null;
   summary: string;
   traits: PersonaTrait[];
   categories: ShareItem[];
@@ -213,6 +239,7 @@ function describe(
       if (voice.entities === null) notes.push(s.notes.noEntities);
     }
   }
+  const value = valueOf(inputs, seg.segment);
   const stability = inputs.stability?.find((x) => x.segment === seg.segment)?.meanJaccard ?? null;
   const f1 = inputs.f1?.find((x) => ("segment" in x ? x.segment : x.class) === seg.segment)?.f1 ??
     null;
@@ -226,6 +253,7 @@ function describe(
     size: seg.rows,
     share,
     revenueShare,
+    value,
     summary: s.summary(
       formatPercent(share),
       formatNumber(seg.rows),
@@ -241,6 +269,20 @@ function describe(
     notes,
     actions: personaActions(themes, s, { negative }),
     trust: trustOf(stability, f1, s),
+  };
+}
+
+/** A segment's row of the value summary (−2 for the pooled small segments), if valued. */
+function valueOf(inputs: PersonaInputs, segment: number): PersonaValue | null {
+  const row = inputs.value?.bySegment.find((r) => r.segment === segment);
+  if (!row || row.customers === 0) return null;
+  return {
+    customers: row.customers,
+    meanValue: row.meanValue,
+    totalValue: row.totalValue,
+    share: row.share,
+    meanExpectedPurchases: row.meanExpectedPurchases,
+    horizon: inputs.value!.horizon,
   };
 }
 
@@ -276,6 +318,7 @@ function other(
     ? revenues.reduce((a: number, r) => a + r!, 0)
     : null;
   const share = total > 0 ? size / total : 0;
+  const value = valueOf(inputs, POOLED_SEGMENT);
   return {
     id: "other",
     kind: "other",
@@ -286,6 +329,7 @@ function other(
     size,
     share,
     revenueShare,
+    value,
     summary: s.summary(
       formatPercent(share),
       formatNumber(size),

@@ -17,8 +17,15 @@ import { personaCard } from "./_cards.ts";
 import { REPORT_CSS } from "./_css.ts";
 import { embedSvg, escapeHtml as h, headerText, tableHtml } from "./_html.ts";
 import { type ReportLanguage, reportWords } from "./_words.ts";
+import {
+  campaignSection,
+  type ReportUplift,
+  type ReportValue,
+  segmentNamer,
+  valueSection,
+} from "./_value.ts";
 
-export type { ReportLanguage };
+export type { ReportLanguage, ReportUplift, ReportValue };
 export { escapeHtml } from "./_html.ts";
 
 /** What the report needs of the run's manifest (a `Manifest` from job.ts fits). */
@@ -73,9 +80,22 @@ export interface ReportInputs {
   command?: string;
   /** Headings' language. @default the personas' language, else "en" */
   language?: ReportLanguage;
+  /** The value stage's summary (`value.json`): a section on what the segments are worth. */
+  value?: ReportValue;
+  /** The experiment stage's results (`uplift.json`): "Campaign results by segment". */
+  uplift?: ReportUplift;
 }
 
-const PLACED_CHARTS = ["sizes", "map", "confusion", "importance", "kSelection"];
+const PLACED_CHARTS = [
+  "sizes",
+  "map",
+  "confusion",
+  "importance",
+  "kSelection",
+  "value",
+  "tracking",
+  "uplift",
+];
 const PLACED_TABLES = ["comparison", "importance", "kSelection"];
 const OTHER_COLOR = "#9aa5b1";
 
@@ -135,6 +155,22 @@ export function buildReport(inputs: ReportInputs): string {
           inputs.personas.map((p) => personaCard(p, colorOf(p))).join("\n")
         }\n</div>`,
     ),
+    ...(inputs.value
+      ? [section(
+        "value",
+        w.valueTitle,
+        w.valueLede,
+        valueSection(inputs.value, figure, w, segmentNamer(inputs.personas)),
+      )]
+      : []),
+    ...(inputs.uplift
+      ? [section(
+        "campaign",
+        w.campaignTitle,
+        w.campaignLede,
+        campaignSection(inputs.uplift, figure, w, segmentNamer(inputs.personas)),
+      )]
+      : []),
     section(
       "model",
       w.model,
@@ -180,6 +216,8 @@ export function buildReport(inputs: ReportInputs): string {
     ["overview", w.overview],
     ["segments", w.segmentsTitle],
     ["personas", w.personas],
+    ...(inputs.value ? [["value", w.valueTitle]] : []),
+    ...(inputs.uplift ? [["campaign", w.campaignTitle]] : []),
     ["model", w.model],
     ["importance", w.importance],
     ["k", w.kTitle],
@@ -276,6 +314,9 @@ function overview(inputs: ReportInputs, w: Words): string {
     `<div class="tile"><b>${h(formatNumber(big))}</b><span>${h(label)}</span></div>`;
   const tiles = `<div class="tiles">` + tile(customers, w.customers) + tile(segments, w.segments) +
     (tables.length > 0 ? tile(read, w.rowsRead) + tile(quarantined, w.quarantined) : "") +
+    (inputs.value
+      ? tile(inputs.value.total.value, `${w.futureValue}, ${inputs.value.horizon} weeks`)
+      : "") +
     tile(allWarnings(inputs).length, w.warningsCount) + `</div>`;
   const rows = tables.map((t) => ({
     [w.table]: t.name ?? "",
@@ -294,17 +335,27 @@ function overview(inputs: ReportInputs, w: Words): string {
 function personaTable(inputs: ReportInputs, w: Words): string {
   if (inputs.personas.length === 0) return "";
   const s = stringsFor(inputs.personas[0].language);
+  // Expected value, when the data has orders: the summary answers "what is each worth".
+  const valued = inputs.personas.some((p) => p.value);
+  const value = (p: Persona) =>
+    valued
+      ? `<td class="num">${p.value ? h(formatNumber(p.value.meanValue)) : ""}</td>` +
+        `<td class="num">${p.value ? h(formatPercent(p.value.share)) : ""}</td>`
+      : "";
   const rows = inputs.personas.map((p) =>
     `<tr><td><span class="swatch" style="--seg: ${h(colorOf(p))}"></span>${h(p.name)}</td>` +
     `<td>${h(p.segments.join(", "))}</td>` +
     `<td class="num">${h(formatNumber(p.size))}</td>` +
     `<td class="num">${h(formatPercent(p.share))}</td>` +
     `<td class="num">${p.revenueShare === null ? "" : h(formatPercent(p.revenueShare))}</td>` +
+    value(p) +
     `<td>${p.kind === "segment" ? h(upperFirst(s.trust[p.trust.level])) : ""}</td></tr>`
   ).join("\n");
   return `<div class="table-wrap"><table><thead><tr><th>${h(w.name)}</th><th>${h(w.segment)}</th>` +
     `<th class="num">${h(w.size)}</th><th class="num">${h(w.share)}</th>` +
-    `<th class="num">${h(w.revenue)}</th><th>${h(w.trust)}</th></tr></thead>\n<tbody>\n${rows}\n` +
+    `<th class="num">${h(w.revenue)}</th>` +
+    (valued ? `<th class="num">${h(w.clv)}</th><th class="num">${h(w.valueShare)}</th>` : "") +
+    `<th>${h(w.trust)}</th></tr></thead>\n<tbody>\n${rows}\n` +
     `</tbody></table></div>`;
 }
 

@@ -6,7 +6,7 @@
 
 import pl from "nodejs-polars";
 import type { Tables } from "../types.ts";
-import { valueStage, type ValueSummary } from "../value/mod.ts";
+import { checkValueInput, valueStage, type ValueSummary } from "../value/mod.ts";
 import type { Stage } from "./run.ts";
 import { shareableIds } from "./_stages_data.ts";
 
@@ -24,6 +24,16 @@ export const valueStageDef: Stage = {
     privacy: config.privacy,
   }),
   applies: ({ config }) => config.tables.orders ? true : "the data set has no orders table",
+  // Undated orders or a holdout outside the orders' dates stop the run right after ingest.
+  precheck: {
+    inputs: ["tables"],
+    run: (inputs, { config }) =>
+      checkValueInput((inputs.tables as Tables).orders!, {
+        ...config.value,
+        referenceDate: config.referenceDate,
+        minSegmentSize: config.privacy.minSegmentSize,
+      }),
+  },
   run(inputs, ctx) {
     const { config } = ctx.loaded;
     const { outputs, warnings } = valueStage({

@@ -158,29 +158,8 @@ function checkOrders(orders: pl.DataFrame, c: typeof DEFAULTS.columns): void {
   }
 }
 
-/**
- * Summarises an orders table (one row per order or order line: customer id, date, amount) into
- * calibration and holdout figures per customer, with purchases counted by day.
- *
- * @example
- * ```ts
- * import pl from "nodejs-polars";
- * import { summarizeOrders } from "./_summary.ts";
- * const orders = pl.DataFrame({
- *   customer_id: ["a", "a", "a", "a", "b"],
- *   ts: ["1997-01-01", "1997-01-01", "1997-01-15", "1997-02-05", "1997-01-08"]
- *     .map((d) => new Date(d)),
- *   amount: [10, 5, 20, 30, 8],
- * });
- * const s = summarizeOrders(orders, { holdoutStart: "1997-02-01" });
- * // "a": 2 lines on 01-01 make one purchase; 01-15 is the one repeat before February.
- * if (s.frequency[0] !== 1 || s.recency[0] !== 2 || s.holdoutFrequency[0] !== 1) {
- *   throw new Error("wrong summary for customer a");
- * }
- * if (s.monetary[0] !== 20 || s.T[1] !== 23 / 7) throw new Error("wrong spend or age");
- * ```
- */
-export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): OrdersSummary {
+/** The periods' layout a summary uses, after checking the orders and the dates. */
+function layout(orders: pl.DataFrame, options: SummaryOptions) {
   const o = { ...DEFAULTS, ...options, columns: { ...DEFAULTS.columns, ...options.columns } };
   if (!(Number.isInteger(o.periodDays) && o.periodDays > 0)) {
     throw new RangeError(
@@ -188,7 +167,7 @@ export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): 
     );
   }
   checkOrders(orders, o.columns);
-  const c = o.columns, day = pl.col("day"), first = pl.col("first");
+  const c = o.columns;
   const dayExpr = pl.col(c.ts).cast(pl.Date).cast(pl.Int32);
   if (orders.height === 0) throw new InputError("The orders table has no rows");
   const [lo, hi] = orders.select(dayExpr.min().alias("lo"), dayExpr.max().alias("hi")).row(0);
@@ -219,6 +198,62 @@ export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): 
       `The holdout end ${isoDay(holdoutEnd)} must not be before its start ${isoDay(holdoutStart)}`,
     );
   }
+  return { o, c, dayExpr, lo, holdoutStart, holdoutEnd };
+}
+
+/**
+ * Checks an orders table and the summary's dates without summarising: the columns, the dates
+ * present and the holdout start inside them. Cheap, so a run can stop on bad input right after
+ * ingest. Throws what {@link summarizeOrders} would.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { checkSummaryInput } from "./_summary.ts";
+ * const orders = pl.DataFrame({
+ *   customer_id: ["a", "a"],
+ *   ts: [new Date("1997-01-01"), new Date("1997-03-01")],
+ *   amount: [1, 2],
+ * });
+ * checkSummaryInput(orders, { holdoutStart: "1997-02-01" });
+ * let said = "";
+ * try {
+ *   checkSummaryInput(orders, { holdoutStart: "1998-01-01" });
+ * } catch (e) {
+ *   said = (e as Error).message;
+ * }
+ * if (!said.includes("outside the orders' dates")) throw new Error(said);
+ * ```
+ */
+export function checkSummaryInput(orders: pl.DataFrame, options: SummaryOptions): void {
+  layout(orders, options);
+}
+
+/**
+ * Summarises an orders table (one row per order or order line: customer id, date, amount) into
+ * calibration and holdout figures per customer, with purchases counted by day.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { summarizeOrders } from "./_summary.ts";
+ * const orders = pl.DataFrame({
+ *   customer_id: ["a", "a", "a", "a", "b"],
+ *   ts: ["1997-01-01", "1997-01-01", "1997-01-15", "1997-02-05", "1997-01-08"]
+ *     .map((d) => new Date(d)),
+ *   amount: [10, 5, 20, 30, 8],
+ * });
+ * const s = summarizeOrders(orders, { holdoutStart: "1997-02-01" });
+ * // "a": 2 lines on 01-01 make one purchase; 01-15 is the one repeat before February.
+ * if (s.frequency[0] !== 1 || s.recency[0] !== 2 || s.holdoutFrequency[0] !== 1) {
+ *   throw new Error("wrong summary for customer a");
+ * }
+ * if (s.monetary[0] !== 20 || s.T[1] !== 23 / 7) throw new Error("wrong spend or age");
+ * ```
+ */
+export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): OrdersSummary {
+  const { o, c, dayExpr, lo, holdoutStart, holdoutEnd } = layout(orders, options);
+  const day = pl.col("day"), first = pl.col("first");
   const calEnd = holdoutStart - 1, p = o.periodDays;
   const daily = orders.lazy()
     .select(

@@ -18,7 +18,7 @@ import { type BgNbdParams, fitBgNbd } from "./_bgnbd.ts";
 import { type CustomerValue, customerValue, type SegmentValue, valueBySegment } from "./_clv.ts";
 import { fitGammaGamma, type GammaGammaParams } from "./_gamma_gamma.ts";
 import { type FrequencyBin, holdoutComparison, type TrackingPoint } from "./_holdout.ts";
-import { summarizeOrders } from "./_summary.ts";
+import { checkSummaryInput, summarizeOrders } from "./_summary.ts";
 import { resolveValueOptions, type ValueOptionsInput } from "./options.ts";
 
 /** What `score` needs to value new customers: the fitted parameters and the CLV settings. */
@@ -105,6 +105,43 @@ const DAY_MS = 86_400_000;
 /** Above this |ρ| the independence Gamma-Gamma assumes is doubtful enough to say so. */
 const RHO_WARN = 0.3;
 
+/** The calibration and holdout periods the options ask for. */
+function summaryOptions(o: ReturnType<typeof resolveValueOptions>) {
+  return {
+    holdoutStart: o.holdoutFrom,
+    calibrationEnd: o.referenceDate === undefined
+      ? null
+      : new Date(Date.parse(`${o.referenceDate}T00:00:00Z`) - DAY_MS),
+  };
+}
+
+/**
+ * Checks the orders against the value options as soon as ingest has read them (dated orders,
+ * amounts, a holdout start inside the orders' dates), so bad input stops a run before the
+ * heavy stages. Throws an {@link InputError} naming the column or the dates.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { checkValueInput } from "./value.ts";
+ * const orders = pl.DataFrame({
+ *   customer_id: ["a", "b"],
+ *   ts: [new Date("2020-01-01"), new Date("2020-06-01")],
+ *   amount: [5, 7],
+ * });
+ * let said = "";
+ * try {
+ *   checkValueInput(orders, { holdoutFrom: "2021-01-01" });
+ * } catch (e) {
+ *   said = (e as Error).message;
+ * }
+ * if (!said.includes("outside the orders' dates (2020-01-01 to 2020-06-01)")) throw new Error(said);
+ * ```
+ */
+export function checkValueInput(orders: pl.DataFrame, options: ValueOptionsInput = {}): void {
+  checkSummaryInput(orders, summaryOptions(resolveValueOptions(options)));
+}
+
 /**
  * Fits the value models on an orders table and values every customer and segment.
  *
@@ -132,13 +169,7 @@ export function valueStage(
   const warnings: StageWarning[] = [];
   const warn = (message: string, count?: number) =>
     warnings.push({ stage: "value", message, ...(count === undefined ? {} : { count }) });
-  const calibrationEnd = o.referenceDate === undefined
-    ? null
-    : new Date(Date.parse(`${o.referenceDate}T00:00:00Z`) - DAY_MS);
-  const s = summarizeOrders(inputs.orders, {
-    holdoutStart: o.holdoutFrom,
-    calibrationEnd,
-  });
+  const s = summarizeOrders(inputs.orders, summaryOptions(o));
   if (o.holdoutFrom === null && s.ordersAfter > 0) {
     warn(`Ignored order lines on or after the reference date ${o.referenceDate}`, s.ordersAfter);
   }
