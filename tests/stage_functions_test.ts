@@ -19,6 +19,7 @@ import {
   type Matrix,
   rawMatrix,
   runJob,
+  valueStage,
   withTextFeatures,
 } from "personae";
 
@@ -78,6 +79,13 @@ Deno.test("calling the stage functions as a notebook does gives the run's artifa
   }, { seed, ...config.importance }).outputs;
   assert.equal(json(importance), await Deno.readTextFile(join(run, "importance.json")));
 
+  const value = valueStage({ orders: ingested.tables.orders!, segments }, {
+    ...config.value,
+    referenceDate: config.referenceDate,
+    minSegmentSize: config.privacy.minSegmentSize,
+  }).outputs;
+  assert.equal(json(value.summary), await Deno.readTextFile(join(run, "value.json")));
+
   const personas = (await buildPersonas({
     drivers: importance.drivers,
     meta: all.meta,
@@ -86,6 +94,7 @@ Deno.test("calling the stage functions as a notebook does gives the run's artifa
     stability: cluster.stability?.segments,
     f1: classify.test.perClass,
     texts: pl.readParquet(join(run, "texts.parquet")).toRecords() as never,
+    value: value.summary,
   }, { minSegmentSize: config.privacy.minSegmentSize, ...config.personas })).outputs;
   assert.equal(json(personas.personas), await Deno.readTextFile(join(run, "personas.json")));
 });
