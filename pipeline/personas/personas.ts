@@ -34,12 +34,21 @@ import {
   topShares,
 } from "./_traits.ts";
 import { writeSummaries } from "./_llm.ts";
+import { type PersonaValue, valueOf } from "./_value.ts";
 import { POOLED_SEGMENT } from "../privacy.ts";
 
 import { personasMarkdown } from "./_markdown.ts";
 
 export { personasMarkdown };
-export type { LevelNote, PersonaLanguage, PersonaTextRow, PersonaTrait, ShareItem, Voice };
+export type {
+  LevelNote,
+  PersonaLanguage,
+  PersonaTextRow,
+  PersonaTrait,
+  PersonaValue,
+  ShareItem,
+  Voice,
+};
 
 /** What the personas stage reads: plain arrays and objects from earlier stages. */
 export interface PersonaInputs {
@@ -68,21 +77,6 @@ export interface PersonaInputs {
     horizon: number;
     bySegment: readonly (Omit<PersonaValue, "horizon"> & { segment: number })[];
   };
-}
-
-/** A segment's expected future value, from the value stage. */
-export interface PersonaValue {
-  /** Customers valued (those with orders before the calibration end). */
-  customers: number;
-  /** Mean discounted CLV over the horizon. */
-  meanValue: number;
-  totalValue: number;
-  /** Share of all customers' future value, 0–1. */
-  share: number;
-  /** Mean expected purchases over the horizon. */
-  meanExpectedPurchases: number;
-  /** Weeks ahead the value counts. */
-  horizon: number;
 }
 
 /** How far to trust a persona. */
@@ -269,20 +263,6 @@ function describe(
     notes,
     actions: personaActions(themes, s, { negative }),
     trust: trustOf(stability, f1, s),
-  };
-}
-
-/** A segment's row of the value summary (−2 for the pooled small segments), if valued. */
-function valueOf(inputs: PersonaInputs, segment: number): PersonaValue | null {
-  const row = inputs.value?.bySegment.find((r) => r.segment === segment);
-  if (!row || row.customers === 0) return null;
-  return {
-    customers: row.customers,
-    meanValue: row.meanValue,
-    totalValue: row.totalValue,
-    share: row.share,
-    meanExpectedPurchases: row.meanExpectedPurchases,
-    horizon: inputs.value!.horizon,
   };
 }
 

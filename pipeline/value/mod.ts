@@ -61,14 +61,9 @@ export type { OrdersSummary, SummaryOptions } from "./_summary.ts";
 export { holdoutComparison } from "./_holdout.ts";
 export type { FrequencyBin, HoldoutComparison, HoldoutOptions, TrackingPoint } from "./_holdout.ts";
 export { checkValueInput, valueStage } from "./value.ts";
-export type {
-  HoldoutSummary,
-  SegmentValueRow,
-  ValueInputs,
-  ValueModel,
-  ValueOutputs,
-  ValueSummary,
-} from "./value.ts";
+export type { HoldoutSummary } from "./_holdout.ts";
+export type { SegmentValueRow } from "./_segments.ts";
+export type { ValueInputs, ValueModel, ValueOutputs, ValueSummary } from "./value.ts";
 export {
   resolveValueOptions,
   VALUE_DEFAULTS,

@@ -12,12 +12,12 @@
 
 import pl from "nodejs-polars";
 import { InputError } from "../errors.ts";
-import { poolLabels, smallSegments } from "../privacy.ts";
 import type { StageResult, StageWarning } from "../types.ts";
 import { type BgNbdParams, fitBgNbd } from "./_bgnbd.ts";
-import { type CustomerValue, customerValue, type SegmentValue, valueBySegment } from "./_clv.ts";
+import { customerValue } from "./_clv.ts";
+import { segmentRows, segmentsOf, type SegmentValueRow } from "./_segments.ts";
 import { fitGammaGamma, type GammaGammaParams } from "./_gamma_gamma.ts";
-import { type FrequencyBin, holdoutComparison, type TrackingPoint } from "./_holdout.ts";
+import { holdoutComparison, type HoldoutSummary, holdoutSummary } from "./_holdout.ts";
 import { checkSummaryInput, summarizeOrders } from "./_summary.ts";
 import { resolveValueOptions, type ValueOptionsInput } from "./options.ts";
 
@@ -33,31 +33,6 @@ export interface ValueModel {
   margin: number;
   /** Days per time unit of the models (7: weeks). */
   periodDays: number;
-}
-
-/** The holdout check of `value.json`. Transactions are repeat purchase days. */
-export interface HoldoutSummary {
-  from: string;
-  to: string;
-  weeks: number;
-  customers: number;
-  predictedRepeatTransactions: number;
-  actualRepeatTransactions: number;
-  /** Each customer's calibration rate x / T carried forward. */
-  naiveRepeatTransactions: number;
-  /** Mean absolute error per customer of the model's and the naive forecast. */
-  mae: number;
-  maeNaive: number;
-  /** Mean actual and forecast holdout purchases by calibration frequency. */
-  byFrequency: FrequencyBin[];
-  /** Actual and expected cumulative repeat purchases week by week from the first day. */
-  tracking: TrackingPoint[];
-}
-
-/** One segment's value: {@link SegmentValue} plus how many of its customers have no orders. */
-export interface SegmentValueRow extends SegmentValue {
-  /** Customers of the segment with no order in the calibration period (not valued). */
-  withoutOrders: number;
 }
 
 /** `value.json`: fits, holdout check and value by segment; plain JSON. */
@@ -312,63 +287,3 @@ export function valueStage(
 
 const isoDayBefore = (iso: string) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
-
-function holdoutSummary(
-  cmp: ReturnType<typeof holdoutComparison>,
-  s: ReturnType<typeof summarizeOrders>,
-): HoldoutSummary {
-  return {
-    from: s.holdoutStart,
-    to: s.holdoutEnd,
-    weeks: s.holdoutLength,
-    customers: cmp.customers,
-    predictedRepeatTransactions: cmp.total.expected,
-    actualRepeatTransactions: cmp.total.actual,
-    naiveRepeatTransactions: cmp.total.naive,
-    mae: cmp.mae.model,
-    maeNaive: cmp.mae.naive,
-    byFrequency: cmp.byFrequency,
-    tracking: cmp.tracking,
-  };
-}
-
-/**
- * Each valued customer's segment (pooled below the privacy minimum; null when the customer has
- * no segment), and per segment how many segmented customers have no valued orders.
- */
-function segmentsOf(
-  ids: string[],
-  segments: pl.DataFrame | undefined,
-  o: { minSegmentSize: number },
-): { labels: (number | null)[] | null; withoutOrders: Map<number, number>; unsegmented: number } {
-  const withoutOrders = new Map<number, number>();
-  if (!segments) return { labels: null, withoutOrders, unsegmented: 0 };
-  for (const c of ["customer_id", "segment"]) {
-    if (!segments.columns.includes(c)) {
-      throw new TypeError(`The segments given to value have no '${c}' column`);
-    }
-  }
-  const segIds = segments.getColumn("customer_id").cast(pl.Utf8).toArray() as string[];
-  const raw = Int32Array.from(segments.getColumn("segment").cast(pl.Int32).toArray() as number[]);
-  const pooled = poolLabels(raw, smallSegments(raw, o.minSegmentSize));
-  const of = new Map<string, number>();
-  segIds.forEach((id, i) => of.set(id, pooled[i]));
-  const valued = new Set(ids);
-  segIds.forEach((id, i) => {
-    if (!valued.has(id)) withoutOrders.set(pooled[i], (withoutOrders.get(pooled[i]) ?? 0) + 1);
-  });
-  const labels = ids.map((id) => of.get(id) ?? null);
-  return { labels, withoutOrders, unsegmented: labels.filter((l) => l === null).length };
-}
-
-/** {@link valueBySegment} over the customers that have a segment. */
-function segmentRows(value: CustomerValue, labels: (number | null)[]): SegmentValue[] {
-  const keep = labels.flatMap((l, i) => (l === null ? [] : [i]));
-  const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-  return valueBySegment({
-    expectedPurchases: pick(value.expectedPurchases),
-    pAlive: pick(value.pAlive),
-    expectedSpend: pick(value.expectedSpend),
-    clv: pick(value.clv),
-  }, keep.map((i) => labels[i]!));
-}
