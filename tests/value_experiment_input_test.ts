@@ -219,3 +219,22 @@ Deno.test("without a holdout the value stage fits on the orders before the refer
   });
   ok(!existsSync(join(dir, "run", "charts", "tracking.svg")), "no holdout, no tracking chart");
 });
+
+Deno.test("three weeks of orders: the value stage is skipped with its reason, the run goes on", async () => {
+  const dir = await Deno.makeTempDir();
+  const m = await runJob(join(DATASETS, "online-retail-dec2010.json"), { runDir: dir });
+  const value = m.stages.find((s) => s.name === "value")!;
+  strictEqual(value.status, "skipped");
+  ok(
+    /^Customer value cannot be forecast from 3 weeks of orders: the BG\/NBD fit \(a = .*\) leaves the expected purchases undefined$/
+      .test(value.reason!),
+    value.reason!,
+  );
+  ok(m.warnings.some((w) => w.stage === "value" && w.message === value.reason));
+  ok(!existsSync(join(dir, "value.json")), "no value.json written");
+  for (const s of ["personas", "charts", "report", "model"]) {
+    strictEqual(m.stages.find((x) => x.name === s)!.status, "ran", s);
+  }
+  const model = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
+  strictEqual(model.value, null);
+});

@@ -6,7 +6,7 @@
 
 import pl from "nodejs-polars";
 import type { Tables } from "../types.ts";
-import { checkValueInput, valueStage, type ValueSummary } from "../value/mod.ts";
+import { checkValueInput, ValueNotEstimable, valueStage, type ValueSummary } from "../value/mod.ts";
 import type { Stage } from "./run.ts";
 import { shareableIds } from "./_stages_data.ts";
 
@@ -36,14 +36,26 @@ export const valueStageDef: Stage = {
   },
   run(inputs, ctx) {
     const { config } = ctx.loaded;
-    const { outputs, warnings } = valueStage({
-      orders: (inputs.tables as Tables).orders!,
-      segments: inputs.segments as pl.DataFrame,
-    }, {
-      ...config.value,
-      referenceDate: config.referenceDate,
-      minSegmentSize: config.privacy.minSegmentSize,
-    });
+    let result;
+    try {
+      result = valueStage({
+        orders: (inputs.tables as Tables).orders!,
+        segments: inputs.segments as pl.DataFrame,
+      }, {
+        ...config.value,
+        referenceDate: config.referenceDate,
+        minSegmentSize: config.privacy.minSegmentSize,
+      });
+    } catch (e) {
+      // Too short a history is not bad input: the rest of the run goes on, without values.
+      if (!(e instanceof ValueNotEstimable)) throw e;
+      return {
+        outputs: {},
+        warnings: [{ stage: "value", message: e.message }],
+        skipped: e.message,
+      };
+    }
+    const { outputs, warnings } = result;
     const ids = outputs.customers.getColumn("customer_id").toArray() as string[];
     const s: ValueSummary = outputs.summary;
     return {

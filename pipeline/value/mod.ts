@@ -60,7 +60,7 @@ export { summarizeOrders } from "./_summary.ts";
 export type { OrdersSummary, SummaryOptions } from "./_summary.ts";
 export { holdoutComparison } from "./_holdout.ts";
 export type { FrequencyBin, HoldoutComparison, HoldoutOptions, TrackingPoint } from "./_holdout.ts";
-export { checkValueInput, valueStage } from "./value.ts";
+export { checkValueInput, ValueNotEstimable, valueStage } from "./value.ts";
 export type { HoldoutSummary } from "./_holdout.ts";
 export type { SegmentValueRow } from "./_segments.ts";
 export type { ValueInputs, ValueModel, ValueOutputs, ValueSummary } from "./value.ts";

@@ -76,7 +76,21 @@ export interface ValueOutputs {
   customers: pl.DataFrame;
 }
 
+/**
+ * The orders cannot support the value models: the BG/NBD fit lands where its forecasts are not
+ * defined (too short a history to tell how customers drop out). The run skips the value stage
+ * with this message rather than write numbers it cannot stand behind.
+ */
+export class ValueNotEstimable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ValueNotEstimable";
+  }
+}
+
 const DAY_MS = 86_400_000;
+/** Parameters this far from 1 sit at the edge of their range: the likelihood is flat there. */
+const EDGE = 1e4;
 /** Above this |ρ| the independence Gamma-Gamma assumes is doubtful enough to say so. */
 const RHO_WARN = 0.3;
 
@@ -149,13 +163,23 @@ export function valueStage(
     warn(`Ignored order lines on or after the reference date ${o.referenceDate}`, s.ordersAfter);
   }
   if (s.excludedNew > 0) {
+    const from = o.holdoutFrom === null ? "reference date" : "holdout start";
     warn(
-      `Customers whose first order is on or after the holdout start ${s.holdoutStart} are not ` +
+      `Customers whose first order is on or after the ${from} ${s.holdoutStart} are not ` +
         "valued: the models need a calibration history",
       s.excludedNew,
     );
   }
   const bgnbd = fitBgNbd(s);
+  const weeks = (Date.parse(s.holdoutStart) - Date.parse(s.start)) / (7 * DAY_MS);
+  const edge = Object.entries(bgnbd.params).filter(([, v]) => v < 1 / EDGE || v > EDGE)
+    .map(([k, v]) => `${k} = ${v.toPrecision(2)}`).join(", ");
+  if (edge) {
+    warn(
+      `BG/NBD put ${edge} at the edge of its range over ${weeks.toFixed(0)} weeks of orders: ` +
+        "the data barely tells how customers drop out, so forecasts lean on that edge",
+    );
+  }
   if (!bgnbd.converged) {
     warn(
       `The BG/NBD fit did not converge in ${bgnbd.iterations} iterations: its estimates and ` +
@@ -191,7 +215,16 @@ export function valueStage(
     annualDiscountRate: o.annualDiscountRate,
     margin: o.margin,
   };
-  const value = customerValue(bgnbd, gg, s, clvOptions);
+  let value;
+  try {
+    value = customerValue(bgnbd, gg, s, clvOptions);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueNotEstimable(
+      `Customer value cannot be forecast from ${weeks.toFixed(0)} weeks of orders: the BG/NBD ` +
+        `fit (${edge || "its parameters"}) leaves the expected purchases undefined`,
+    );
+  }
   const { labels, withoutOrders, unsegmented } = segmentsOf(s.customerId, inputs.segments, o);
   if (unsegmented > 0) {
     warn(
@@ -205,7 +238,8 @@ export function valueStage(
       withoutOrders: withoutOrders.get(r.segment) ?? 0,
     }))
     : [];
-  // Segmented customers without orders, in segments where nobody has orders, still show up.
+  // A segment none of whose customers has orders still shows up, with no value: its mean is
+  // written as 0 (JSON has no NaN) and readers go by `customers`, which is 0.
   for (const [segment, n] of withoutOrders) {
     if (!bySegment.some((r) => r.segment === segment)) {
       bySegment.push({
