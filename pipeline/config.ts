@@ -14,12 +14,19 @@ import { COLUMN_ROLES, type ColumnRole } from "./types.ts";
 import { type JsonSchema, optionsJsonSchema, parseOptions, type Rules } from "./options.ts";
 import { CLASSIFY_RULES, resolveClassifyOptions } from "./classify/options.ts";
 import { CLUSTER_RULES, resolveClusterOptions } from "./cluster/options.ts";
-import { EVALUATE_RULES, resolveEvaluateOptions } from "./evaluate/options.ts";
+import {
+  EVALUATE_RULES,
+  EXPERIMENT_RULES,
+  type ExperimentOptionsInput,
+  resolveEvaluateOptions,
+  resolveExperimentOptions,
+} from "./evaluate/options.ts";
 import { FEATURES_RULES } from "./features/options.ts";
 import { IMPORTANCE_RULES } from "./importance/options.ts";
 import { MATRIX_RULES } from "./matrix/options.ts";
 import { PERSONAS_RULES, resolvePersonasOptions } from "./personas/options.ts";
 import { resolveTextOptions, TEXT_RULES } from "./text/options.ts";
+import { resolveValueOptions, VALUE_RULES } from "./value/options.ts";
 import { PRIVACY_DEFAULTS, PRIVACY_RULES, type PrivacyOptions } from "./privacy.ts";
 
 /** A config section's option rules and, where it has one, the check across its options. */
@@ -41,6 +48,8 @@ export const STAGE_RULES: Readonly<Record<string, SectionRules>> = {
   classify: { rules: CLASSIFY_RULES, resolve: resolveClassifyOptions },
   importance: { rules: IMPORTANCE_RULES },
   evaluate: { rules: EVALUATE_RULES, resolve: resolveEvaluateOptions },
+  experiment: { rules: EXPERIMENT_RULES, resolve: resolveExperimentOptions },
+  value: { rules: VALUE_RULES, resolve: resolveValueOptions },
   personas: { rules: PERSONAS_RULES, resolve: resolvePersonasOptions },
   privacy: { rules: PRIVACY_RULES },
 };
@@ -92,7 +101,19 @@ const table = z.object({
     .describe("The file has no customer id: each row is its own customer, numbered 1, 2, 3…"),
   compute: z.record(z.string(), z.object({ multiply: z.array(z.string()).min(2) }).strict())
     .default({}).describe("Columns computed from others, e.g. amount = quantity × unit price"),
-}).strict();
+  names: z.array(z.string().min(1)).min(1).optional().describe(
+    "Column names of a whitespace file without a header line: every line is then a record",
+  ),
+}).strict().superRefine((t, ctx) => {
+  if (t.names && t.format !== "whitespace") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["names"],
+      message: `only files of format "whitespace" can go without a header line; this one is ` +
+        `"${t.format}"`,
+    });
+  }
+});
 
 const tables = z.object({
   customers: table,
@@ -170,6 +191,13 @@ export const ConfigSchema = z.object({
   personas: stageOptions.default({}),
   evaluate: stageOptions.optional()
     .describe("External validity: { outcome, positive?, rfm? }; runs only when given"),
+  experiment: stageOptions.optional().describe(
+    "A randomised experiment on the customers: { arm, control, outcomes, pretreatment? }; its " +
+      "effects are reported by segment when given",
+  ),
+  value: stageOptions.default({}).describe(
+    "Customer value (BG/NBD, Gamma-Gamma, CLV); runs whenever the data has an orders table",
+  ),
   privacy: stageOptions.default({}).describe(
     "Privacy: pseudonymous ids and the smallest segment any output shows on its own",
   ),
@@ -225,8 +253,40 @@ export function parseConfig(value: unknown, file: string): Config {
       throw e;
     }
   }
+  checkExperimentRoles(config, file);
   // Privacy settings are filled in here, once, so every stage reads the same values.
   return { ...config, privacy: { ...PRIVACY_DEFAULTS, ...config.privacy } };
+}
+
+/**
+ * The customer columns an experiment measured after treatment (its arm and outcomes, kept out
+ * of the features like `roles.outcomes`) and the pre-treatment columns it allows as features;
+ * null without an experiment.
+ */
+export function experimentColumns(
+  config: Pick<Config, "experiment">,
+): { after: string[]; pretreatment: string[] | null } | null {
+  if (config.experiment === undefined) return null;
+  const o = resolveExperimentOptions(config.experiment as ExperimentOptionsInput);
+  return { after: [o.arm, ...o.outcomes], pretreatment: o.pretreatment ?? null };
+}
+
+/** roles.features may name neither the experiment's arm or outcomes nor a post-treatment column. */
+function checkExperimentRoles(config: z.infer<typeof ConfigSchema>, file: string): void {
+  const exp = experimentColumns(config);
+  const features = config.roles.features;
+  if (!exp || !features) return;
+  const bad = features.find((f) => exp.after.includes(f)) ??
+    features.find((f) => exp.pretreatment !== null && !exp.pretreatment.includes(f));
+  if (bad) {
+    throw new InputError(
+      `Invalid config ${file}: roles.features names '${bad}', which the experiment does not ` +
+        `list as a pre-treatment column: columns measured after treatment (${
+          exp.after.join(", ")
+        }) are never features`,
+      { file },
+    );
+  }
 }
 
 /**

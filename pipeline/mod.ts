@@ -72,7 +72,22 @@ export {
   predictProba,
 } from "./classify/mod.ts";
 export { type ImportanceOutputs, importanceStage, segmentDrivers } from "./importance/mod.ts";
-export { type EvaluateOptions, evaluateStage } from "./evaluate/mod.ts";
+export {
+  type EvaluateOptions,
+  evaluateStage,
+  type ExperimentOutputs,
+  experimentStage,
+} from "./evaluate/mod.ts";
+export { upliftBySegment, type UpliftResult } from "./uplift/mod.ts";
+export {
+  customerValue,
+  fitBgNbd,
+  fitGammaGamma,
+  holdoutComparison,
+  summarizeOrders,
+  valueStage,
+  type ValueSummary,
+} from "./value/mod.ts";
 export {
   buildPersonas,
   type Persona,
@@ -91,9 +106,12 @@ export {
   pca2d,
   segmentMapChart,
   segmentSizesChart,
+  segmentValueChart,
   sentimentChart,
   silhouetteChart,
   toPng,
+  trackingChart,
+  upliftChart,
 } from "./charts/mod.ts";
 export { buildReport, type ReportInputs } from "./report/mod.ts";
 export { score, type ScoringModel } from "./score/mod.ts";

@@ -47,7 +47,10 @@ Deno.test("the schema's stage sections list exactly the option rules, with docs 
 
 Deno.test("every option of every stage section is checked when the config is loaded", () => {
   // Options a section cannot go without, kept beside the one under test.
-  const needs: Record<string, Record<string, unknown>> = { evaluate: { outcome: "churn" } };
+  const needs: Record<string, Record<string, unknown>> = {
+    evaluate: { outcome: "churn" },
+    experiment: { arm: "arm", control: "none", outcomes: ["bought"] },
+  };
   let checked = 0;
   for (const [section, { rules }] of Object.entries(STAGE_RULES)) {
     for (const key of Object.keys(rules)) {

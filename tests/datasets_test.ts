@@ -91,3 +91,31 @@ Deno.test("chinese-waimai loads 11,987 reviews", async () => {
   const o = await load("chinese-waimai");
   strictEqual(o.tables.texts!.height, 11987);
 });
+
+Deno.test("cdnow-sample loads the 6,919 headerless lines of 2,357 customers", async () => {
+  const o = await load("cdnow-sample");
+  strictEqual(o.summary.orders.read, 6919);
+  strictEqual(o.summary.orders.quarantined, 0);
+  strictEqual(o.tables.customers.height, 2357);
+  // Master ids keep their zero padding; customer 1 of the sample is master id 00004.
+  strictEqual(o.tables.customers.getColumn("customer_id").toArray()[0], "00004");
+  // The dollar column summed by awk over the raw file.
+  strictEqual(o.tables.orders!.getColumn("amount").sum().toFixed(2), "244091.94");
+});
+
+Deno.test("hillstrom-email loads 64,000 customers; the arm and outcomes are kept apart", async () => {
+  const o = await load("hillstrom-email");
+  strictEqual(o.tables.customers.height, 64000);
+  deepStrictEqual(
+    o.attributes.map((a) => a.name).sort(),
+    ["channel", "history", "mens", "newbie", "recency", "womens", "zip_code"],
+  );
+  const arms = o.outcomes!.groupBy("segment").len().sort("segment").toRecords();
+  deepStrictEqual(arms.map((r) => [r.segment, r.len]), [
+    ["Mens E-Mail", 21307],
+    ["No E-Mail", 21306],
+    ["Womens E-Mail", 21387],
+  ]);
+  strictEqual(o.outcomes!.getColumn("conversion").sum(), 578);
+  strictEqual(o.tables.customers.columns.includes("spend"), false);
+});

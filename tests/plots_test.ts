@@ -15,10 +15,13 @@ import {
   segmentMapChart,
   segmentOrder,
   segmentSizesChart,
+  segmentValueChart,
   sentimentChart,
   silhouetteChart,
   snapshotNormalize,
   toPng,
+  trackingChart,
+  upliftChart,
 } from "../pipeline/charts/charts.ts";
 import { segmentLabels } from "../pipeline/charts/_common.ts";
 import { renameIds } from "../pipeline/charts/_svg.ts";
@@ -80,7 +83,51 @@ function fixtures() {
       segmentation: "RFM",
     })),
   ];
-  return { segment, x, y, sil, cells, mix, importance, kScores, confusion, sentiment, rates };
+  const value = [0, 1, 2].map((s) => ({
+    segment: s,
+    customers: 100 - 20 * s,
+    meanValue: 30 + 25 * s,
+    share: [0.25, 0.35, 0.4][s],
+  }));
+  const tracking = Array.from({ length: 20 }, (_, i) => ({
+    period: i + 1,
+    actual: 12 * (i + 1) + (i % 3),
+    expected: 11.5 * (i + 1),
+    calibration: i < 10,
+  }));
+  const uplift = ["visit", "spend"].flatMap((outcome) =>
+    [null, 0, 1, 2].flatMap((segment) =>
+      ["Mens", "Womens"].map((arm, a) => {
+        const d = outcome === "visit" ? 0.05 + 0.02 * a : 0.6 - 0.2 * a;
+        const half = outcome === "visit" ? 0.01 : 0.3;
+        return {
+          segment,
+          arm,
+          outcome,
+          difference: d + (segment ?? 0) * 0.01,
+          ciLow: d - half,
+          ciHigh: d + half,
+          method: outcome === "visit" ? "newcombe-wilson" : "welch",
+        };
+      })
+    )
+  );
+  return {
+    segment,
+    x,
+    y,
+    sil,
+    cells,
+    mix,
+    importance,
+    kScores,
+    confusion,
+    sentiment,
+    rates,
+    value,
+    tracking,
+    uplift,
+  };
 }
 
 function allCharts(): Record<string, string> {
@@ -97,6 +144,9 @@ function allCharts(): Record<string, string> {
     sentiment: sentimentChart(f.sentiment, opts),
     category_mix: categoryMixChart(f.mix, opts),
     outcome_rate: outcomeRateChart(f.rates, { ...opts, overall: 0.3 }),
+    segment_value: segmentValueChart(f.value, opts),
+    tracking: trackingChart(f.tracking),
+    uplift: upliftChart(f.uplift, opts),
   };
 }
 
@@ -426,4 +476,31 @@ Deno.test("ids are derived from the content: equal charts share them, others dif
   assert.equal(renameIds(a), renameIds(b));
   assert.notEqual(renameIds(a), renameIds(c));
   assert.match(renameIds(a), /^<svg><clipPath id="(c[0-9a-z]+-1)"\/><g clip-path="url\(#\1\)"\/>/);
+});
+
+Deno.test("segmentValueChart() writes each segment's share of future value beside its bar", () => {
+  const svg = segmentValueChart(fixtures().value, { segmentNames: NAMES });
+  const t = texts(svg);
+  assert.ok(t.includes("35.0% of future value · 80 customers"), t.join(" | "));
+  assert.ok(t.includes("Loyal families"));
+});
+
+Deno.test("trackingChart() marks where the holdout starts and names both totals", () => {
+  const t = texts(trackingChart(fixtures().tracking));
+  assert.ok(t.includes("Fitted on weeks 1–10; the weeks after are the holdout"), t.join(" | "));
+  assert.ok(
+    t.includes("Actual (241 by week 20)") && t.includes("Expected (BG/NBD, 230 by week 20)"),
+  );
+  assert.throws(() => trackingChart([]), RangeError);
+});
+
+Deno.test("upliftChart() draws a panel per outcome, rates in percentage points", () => {
+  const t = texts(upliftChart(fixtures().uplift, { segmentNames: NAMES }));
+  for (const text of ["visit", "spend", "All customers", "Weekend browsers", "Mens", "Womens"]) {
+    assert.ok(t.includes(text), `${text} missing: ${t.join(" | ")}`);
+  }
+  assert.ok(t.some((x) => /^\d+ pp$/.test(x)), "rate ticks in percentage points");
+  assert.ok(t.includes("Difference in visit rate, percentage points (95% interval)"));
+  assert.ok(t.includes("Difference in mean spend (95% interval)"));
+  assert.throws(() => upliftChart([]), RangeError);
 });

@@ -89,6 +89,14 @@ Deno.test("no segment under privacy.minSegmentSize appears on its own in any out
   }
   const sizesSvg = await Deno.readTextFile(join(run, "charts", "sizes.svg"));
   ok(sizesSvg.includes("Smaller segments (pooled"), "the sizes chart shows the pooled segments");
+  // The value stage's tables: value by segment and the per-customer value.
+  const value = JSON.parse(await Deno.readTextFile(join(run, "value.json")));
+  const valued = new Set(value.bySegment.map((r: { segment: number }) => r.segment));
+  const perCustomer = new Set(
+    pl.readParquet(join(run, "value.parquet")).getColumn("segment").toArray() as number[],
+  );
+  for (const s of small) ok(!valued.has(s) && !perCustomer.has(s), `segment ${s} valued alone`);
+  ok(valued.has(-2) && perCustomer.has(-2), "value pools the small segments as -2");
   for (const csv of ["scores.csv", "assignments.csv"]) {
     const df = pl.readCSV(join(run, csv));
     for (const column of ["segment", "predicted"].filter((c) => df.columns.includes(c))) {

@@ -20,6 +20,7 @@ import {
   rawLevels,
   rawMatrix,
   runJob,
+  valueStage,
   withTextFeatures,
 } from "personae";
 
@@ -80,6 +81,13 @@ Deno.test("calling the stage functions as a notebook does gives the run's artifa
   }, { seed, ...config.importance }).outputs;
   assert.equal(json(importance), await Deno.readTextFile(join(run, "importance.json")));
 
+  const value = valueStage({ orders: ingested.tables.orders!, segments }, {
+    ...config.value,
+    referenceDate: config.referenceDate,
+    minSegmentSize: config.privacy.minSegmentSize,
+  }).outputs;
+  assert.equal(json(value.summary), await Deno.readTextFile(join(run, "value.json")));
+
   const personas = (await buildPersonas({
     drivers: importance.drivers,
     meta: all.meta,
@@ -88,6 +96,7 @@ Deno.test("calling the stage functions as a notebook does gives the run's artifa
     stability: cluster.stability?.segments,
     f1: classify.test.perClass,
     texts: pl.readParquet(join(run, "texts.parquet")).toRecords() as never,
+    value: value.summary,
   }, { minSegmentSize: config.privacy.minSegmentSize, ...config.personas })).outputs;
   assert.equal(json(personas.personas), await Deno.readTextFile(join(run, "personas.json")));
 });

@@ -342,12 +342,26 @@ Deno.test({
   fn: async () => {
     if (problem) throw new Error(`CI=true, but ${problem}`);
     const xs = [1e-3, 0.2426, 0.5, 1, 2.4258, 7.5, 10, 33.3, 1e3, 2.5e5];
-    const hyp = [[0.24, 2.4, 2.2, 0.5], [2.24, 4.4, 3.2, 0.9], [29.2, 31.4, 31.2, 0.93], [
-      1,
-      1,
-      2,
-      0.2,
-    ], [120.2, 122.4, 121.2, 0.6]];
+    const hyp = [
+      [0.24, 2.4, 2.2, 0.5],
+      [2.24, 4.4, 3.2, 0.9],
+      [29.2, 31.4, 31.2, 0.93],
+      [
+        1,
+        1,
+        2,
+        0.2,
+      ],
+      [120.2, 122.4, 121.2, 0.6],
+      [0.63, 1e-3, -0.37, 0.4],
+      [0.63, 0.05, -0.32, 0.8],
+      [
+        2.5,
+        0.7,
+        -1.6,
+        0.3,
+      ],
+    ];
     const script = `import json, sys\nfrom scipy.special import gammaln, psi, hyp2f1\n` +
       `import numpy as np\nd = json.load(sys.stdin)\n` +
       `print(json.dumps({"lg": [float(gammaln(x)) for x in d["xs"]],` +

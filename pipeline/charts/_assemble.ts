@@ -18,6 +18,13 @@ import { countSegments, segmentMapChart, segmentSizesChart, silhouetteChart } fr
 import { categoryMixChart, heatmapChart } from "./_profiles.ts";
 import { confusionChart, importanceChart, type KScores, kSelectionChart } from "./_model.ts";
 import { meanIntervals, outcomeRateChart, sentimentChart } from "./_outcomes.ts";
+import {
+  segmentValueChart,
+  type SegmentValuePoint,
+  trackingChart,
+  type TrackingRow,
+} from "./_value.ts";
+import { upliftChart, type UpliftPoint } from "./_uplift.ts";
 
 /** What the charts are drawn from: the results of the stages before. */
 export interface ChartInputs {
@@ -36,6 +43,14 @@ export interface ChartInputs {
   sentiment?: { segment: Int32Array; score: Float64Array; lexicon?: boolean };
   /** The evaluate stage's outcome rates, when an outcome was named. */
   evaluation?: { outcome: string; overall: { rate: number }; rates: never[] };
+  /** The value stage's summary, when the data has orders (segments already pooled). */
+  value?: { bySegment: SegmentValuePoint[]; holdout: { tracking: TrackingRow[] } | null };
+  /** The experiment stage's effects, when the config names an experiment (already pooled). */
+  uplift?: {
+    confidence: number;
+    overall: Omit<UpliftPoint, "segment">[];
+    bySegment: UpliftPoint[];
+  };
 }
 
 /** Options of {@link buildCharts}. */
@@ -48,7 +63,8 @@ export interface ChartsOptions {
 
 /**
  * Draws every chart of a run. Returns SVG strings by chart name (sizes, map, profile,
- * categories, importance, kSelection, silhouette, confusion, sentiment, outcome).
+ * categories, importance, kSelection, silhouette, confusion, sentiment, outcome, value,
+ * tracking, uplift).
  */
 export function buildCharts(
   inputs: ChartInputs,
@@ -137,6 +153,19 @@ export function buildCharts(
       overall: inputs.evaluation.overall.rate,
       title: `${inputs.evaluation.outcome} rate by segment, Personae vs baselines`,
     });
+  }
+  if (inputs.value && inputs.value.bySegment.some((r) => r.customers > 0)) {
+    charts.value = segmentValueChart(
+      inputs.value.bySegment.filter((r) => r.customers > 0 && !small.has(r.segment)),
+      opts,
+    );
+  }
+  if (inputs.value?.holdout) charts.tracking = trackingChart(inputs.value.holdout.tracking);
+  if (inputs.uplift) {
+    charts.uplift = upliftChart([
+      ...inputs.uplift.overall.map((r) => ({ ...r, segment: null })),
+      ...inputs.uplift.bySegment.filter((r) => !small.has(r.segment as number)),
+    ], { ...opts, confidence: inputs.uplift.confidence });
   }
   return { outputs: charts, warnings: [] };
 }

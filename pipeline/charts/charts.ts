@@ -61,6 +61,14 @@ export {
   type KSelectionOptions,
 } from "./_model.ts";
 export { type Pca2d, pca2d } from "./_pca.ts";
+export {
+  segmentValueChart,
+  type SegmentValuePoint,
+  trackingChart,
+  type TrackingOptions,
+  type TrackingRow,
+} from "./_value.ts";
+export { upliftChart, type UpliftChartOptions, type UpliftPoint } from "./_uplift.ts";
 
 /** Where Debian and Ubuntu install DejaVu, the font the charts name. */
 export const DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu";

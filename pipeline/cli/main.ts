@@ -123,7 +123,15 @@ export function program(): Command {
         ? outputs.withColumns(pl.Series("customer_id", ids.map((id) => pseudonymize(id, salt))))
         : outputs;
       await Deno.mkdir(dirname(o.out), { recursive: true });
-      const keep = out.select("customer_id", "segment", "segment_name", "probability");
+      const valueColumns = ["expected_purchases", "p_alive", "expected_spend", "clv"]
+        .filter((c) => out.columns.includes(c));
+      const keep = out.select(
+        "customer_id",
+        "segment",
+        "segment_name",
+        "probability",
+        ...valueColumns,
+      );
       keep.writeCSV(o.out);
       const parquet = o.out.replace(/\.csv$/i, "") + ".parquet";
       out.writeParquet(parquet);

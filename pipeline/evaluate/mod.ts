@@ -36,3 +36,16 @@ export {
   type EvaluateOptionsInput,
   resolveEvaluateOptions,
 } from "./options.ts";
+export {
+  checkExperiment,
+  type ExperimentInputs,
+  type ExperimentOutputs,
+  experimentStage,
+  type ExperimentStageOptions,
+} from "./experiment.ts";
+export {
+  EXPERIMENT_RULES,
+  type ExperimentOptions,
+  type ExperimentOptionsInput,
+  resolveExperimentOptions,
+} from "./options.ts";

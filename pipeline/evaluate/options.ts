@@ -143,3 +143,88 @@ export function resolveEvaluateOptions(input: EvaluateOptionsInput): EvaluateOpt
   }
   return o;
 }
+
+/** The options of `experimentStage` (config section `experiment`): one rule each. */
+export const EXPERIMENT_RULES = {
+  /** The customer column naming each customer's arm (treatment group). Required. */
+  arm: required(column, "The customer column naming each customer's arm (treatment group)"),
+  /** The arm every other arm is compared with, as it is written in the arm column. Required. */
+  control: required(
+    { ...anyOf(str(/^.+$/, "a non-empty string"), num()), says: "a string or a number" },
+    "The arm every other arm is compared with, as written in the arm column",
+  ),
+  /** Outcome columns measured after treatment: 0/1 columns are rates, others amounts. Required. */
+  outcomes: required(
+    listOf(column, 1),
+    "Outcome columns measured after treatment: 0/1 columns are rates, others amounts",
+  ),
+  /**
+   * Customer columns measured before treatment: the only customer columns used as features, so
+   * segments are defined before the experiment. Absent: every column but the arm and outcomes.
+   */
+  pretreatment: optional(
+    listOf(column, 1),
+    "Customer columns measured before treatment, the only ones used as features (absent: every " +
+      "column but the arm and the outcomes)",
+  ),
+  /** Level of the intervals. @default 0.95 */
+  confidence: withDefault(num(0.5, 1, true, true), 0.95, "Level of the intervals"),
+  /** Adjustment of the per-segment p-values: "holm" (family-wise) or "bh" (FDR). @default "holm" */
+  adjust: withDefault(
+    oneOf("holm", "bh"),
+    "holm",
+    'Adjustment of the per-segment p-values: "holm" (family-wise) or "bh" (false discovery rate)',
+  ),
+  /** Outcomes where a decrease is the good direction (churn, returns). @default [] */
+  lowerIsBetter: withDefault(
+    listOf(column),
+    [],
+    "Outcomes where a decrease is the good direction (churn, returns)",
+  ),
+};
+
+/** Settings of the experiment, defaults filled in. */
+export type ExperimentOptions = OptionsOf<typeof EXPERIMENT_RULES>;
+
+/** Settings of the experiment as a caller writes them: arm, control, outcomes and any others. */
+export type ExperimentOptionsInput = OptionsInput<typeof EXPERIMENT_RULES>;
+
+/**
+ * Merges the given options over the defaults once and checks every one of them, and that the
+ * arm, the outcomes and the pre-treatment columns are different columns.
+ *
+ * @example
+ * ```ts
+ * import { resolveExperimentOptions } from "./options.ts";
+ * const o = resolveExperimentOptions({ arm: "segment", control: "No E-Mail", outcomes: ["visit"] });
+ * if (o.adjust !== "holm" || o.confidence !== 0.95) throw new Error("defaults not merged");
+ * ```
+ */
+export function resolveExperimentOptions(input: ExperimentOptionsInput): ExperimentOptions {
+  const o = parseOptions("experiment", EXPERIMENT_RULES, input);
+  const fail = (message: string, key: string) => {
+    throw new OptionError(message, "experiment", key);
+  };
+  if (o.outcomes.includes(o.arm)) {
+    fail(`The experiment's arm column '${o.arm}' cannot also be an outcome`, "outcomes");
+  }
+  const twice = o.outcomes.find((c, i) => o.outcomes.indexOf(c) !== i);
+  if (twice) fail(`The experiment names outcome '${twice}' twice`, "outcomes");
+  const after = o.pretreatment?.find((c) => c === o.arm || o.outcomes.includes(c));
+  if (after) {
+    fail(
+      `'${after}' is the experiment's arm or an outcome, measured after treatment: it cannot ` +
+        "be a pre-treatment column",
+      "pretreatment",
+    );
+  }
+  const stray = o.lowerIsBetter.find((c) => !o.outcomes.includes(c));
+  if (stray) {
+    fail(
+      `The 'lowerIsBetter' option of experiment names '${stray}', which is not an outcome ` +
+        `(outcomes: ${o.outcomes.join(", ")})`,
+      "lowerIsBetter",
+    );
+  }
+  return o;
+}

@@ -194,8 +194,12 @@ function openOne(file: string, name: string, t: TableConfig, batchRows: number):
   const bytes = readBytes(file, name);
   checkUtf8(bytes, name);
   if (t.format === "jsonl") return whole(readJsonLines(bytes, name));
-  const text = whitespaceToCsv(new TextDecoder().decode(bytes));
-  const shape = scanCsv(new TextEncoder().encode(text), name, ",", t.quote);
+  const body = whitespaceToCsv(new TextDecoder().decode(bytes));
+  // A file without a header line gets the configured names as one; its records then start a
+  // line later in the text than in the file.
+  const text = t.names ? `${t.names.join(",")}\n${body}` : body;
+  const scanned = scanCsv(new TextEncoder().encode(text), name, ",", t.quote);
+  const shape = t.names ? { ...scanned, lineOf: (i: number) => scanned.lineOf(i) - 1 } : scanned;
   return whole(stripBom(parseCsv(text, name, file, t, ",")), shape);
 }
 

@@ -11,7 +11,7 @@
 import type { AttributeSpec } from "../features/options.ts";
 import pl from "nodejs-polars";
 import { maskPii, type PiiCounts } from "../privacy.ts";
-import type { LoadedConfig, TableName } from "../config.ts";
+import { experimentColumns, type LoadedConfig, type TableName } from "../config.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import type { StageResult, StageWarning, Tables } from "../types.ts";
 import { BATCH_ROWS } from "./_read_table.ts";
@@ -210,29 +210,40 @@ export async function ingest(
   let outcomes: pl.DataFrame | null = null;
   const custTypes = cust?.types ?? new Map<string, string>();
   const available = new Set(customers.columns);
-  for (const o of roles.outcomes) {
+  // An experiment's arm and outcomes were measured after treatment: kept apart like outcomes.
+  const experiment = experimentColumns(config);
+  const apart = [...new Set([...roles.outcomes, ...(experiment?.after ?? [])])];
+  for (const o of apart) {
     if (!available.has(o)) {
+      const key = roles.outcomes.includes(o)
+        ? "roles.outcomes"
+        : o === experiment!.after[0]
+        ? "experiment.arm"
+        : "experiment.outcomes";
       throw new InputError(
-        `Invalid config ${loaded.path}: roles.outcomes names '${o}', which customers does not ` +
+        `Invalid config ${loaded.path}: ${key} names '${o}', which customers does not ` +
           `have${didYouMean(o, available)}`,
         { file: loaded.path, column: o },
       );
     }
   }
-  if (roles.outcomes.length) outcomes = customers.select("customer_id", ...roles.outcomes);
+  if (apart.length) outcomes = customers.select("customer_id", ...apart);
   const never = new Set([
     "customer_id",
     "signup_date",
-    ...roles.outcomes,
+    ...apart,
     ...roles.exclude,
     ...roles.pii,
     ...(cust ? [...cust.source.values()].filter((v) => !cust.source.has(v)) : []),
   ]);
-  const candidates = roles.features ?? [...custTypes.keys()].filter((c) => !never.has(c));
+  const candidates = roles.features ?? experiment?.pretreatment ??
+    [...custTypes.keys()].filter((c) => !never.has(c));
   for (const f of candidates) {
     if (!available.has(f)) {
       throw new InputError(
-        `Invalid config ${loaded.path}: roles.features names '${f}', which customers does not ` +
+        `Invalid config ${loaded.path}: ${
+          roles.features ? "roles.features" : "experiment.pretreatment"
+        } names '${f}', which customers does not ` +
           `have${didYouMean(f, available)}`,
         { file: loaded.path, column: f },
       );

@@ -74,6 +74,10 @@ const LN_RESCALE = Math.log(RESCALE);
  * Near z = 1 the series needs many terms (about (a + b − c) / (1 − z) before they shrink); it
  * throws a RangeError rather than return an unconverged value.
  *
+ * A negative c that is not an integer is allowed too (BG/NBD meets c = a + b − 1 < 0 when its
+ * fit puts a + b below 1): the first terms then alternate in sign, every term from n > −c on
+ * has the sign of the last, and a RangeError says so when the sum is not positive.
+ *
  * @example
  * ```ts
  * import { lnHyp2f1 } from "./special.ts";
@@ -83,11 +87,14 @@ const LN_RESCALE = Math.log(RESCALE);
  * ```
  */
 export function lnHyp2f1(a: number, b: number, c: number, z: number, maxTerms = 1_000_000): number {
-  if (!(a > 0 && b > 0 && c > 0)) {
-    throw new RangeError(`lnHyp2f1 needs a, b, c > 0. Got ${a}, ${b}, ${c} instead`);
+  if (!(a > 0 && b > 0 && Number.isFinite(c) && (c > 0 || !Number.isInteger(c)))) {
+    throw new RangeError(
+      `lnHyp2f1 needs a, b > 0 and c > 0 or not an integer. Got ${a}, ${b}, ${c} instead`,
+    );
   }
   if (!(z >= 0 && z < 1)) throw new RangeError(`lnHyp2f1 needs 0 ≤ z < 1. Got ${z} instead`);
   if (z === 0) return 0;
+  if (c < 0) return lnHyp2f1NegativeC(a, b, c, z, maxTerms);
   let term = 1, sum = 1, offset = 0;
   for (let n = 0; n < maxTerms; n++) {
     const ratio = ((a + n) * (b + n) / ((c + n) * (n + 1))) * z;
@@ -98,6 +105,36 @@ export function lnHyp2f1(a: number, b: number, c: number, z: number, maxTerms = 
     const rho = z * Math.max(1, (a + n + 1) / (c + n + 1)) * Math.max(1, (b + n + 1) / (n + 2));
     if (rho < 1 && term * rho < sum * (1 - rho) * 1e-17) return Math.log(sum) + offset;
     if (sum > RESCALE) {
+      sum /= RESCALE;
+      term /= RESCALE;
+      offset += LN_RESCALE;
+    }
+  }
+  throw new RangeError(
+    `lnHyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${maxTerms} terms (z too close to 1)`,
+  );
+}
+
+/** The series of {@link lnHyp2f1} with signed terms, for a negative, non-integer c. */
+function lnHyp2f1NegativeC(a: number, b: number, c: number, z: number, maxTerms: number): number {
+  let term = 1, sum = 1, offset = 0;
+  for (let n = 0; n < maxTerms; n++) {
+    term *= ((a + n) * (b + n) / ((c + n) * (n + 1))) * z;
+    sum += term;
+    // Past n = −c every ratio is positive and the geometric bound of the positive case holds.
+    if (c + n + 1 > 0) {
+      const rho = z * Math.max(1, (a + n + 1) / (c + n + 1)) *
+        Math.max(1, (b + n + 1) / (n + 2));
+      if (rho < 1 && Math.abs(term) * rho < Math.abs(sum) * (1 - rho) * 1e-17) {
+        if (!(sum > 0)) {
+          throw new RangeError(
+            `₂F₁(${a}, ${b}; ${c}; ${z}) = ${sum * Math.exp(offset)} is not positive: no log`,
+          );
+        }
+        return Math.log(sum) + offset;
+      }
+    }
+    if (Math.abs(sum) > RESCALE) {
       sum /= RESCALE;
       term /= RESCALE;
       offset += LN_RESCALE;

@@ -22,6 +22,8 @@ import type { FeatureMeta, Matrix, Tables } from "../types.ts";
 import type { ImportanceOutputs } from "../importance/mod.ts";
 import type { Persona } from "../personas/mod.ts";
 import type { TextModel } from "../text/mod.ts";
+import type { ValueSummary } from "../value/mod.ts";
+import type { ExperimentOutputs } from "../evaluate/mod.ts";
 import { artifactExists, type ArtifactSpec, loadArtifact } from "../runner/mod.ts";
 
 /** Prefix of the environment variables that override notebook parameters. */
@@ -142,6 +144,12 @@ export interface ArtifactTypes {
   charts: Record<string, string | Uint8Array>;
   /** The self-contained HTML report. */
   report: string;
+  /** What customers and segments are worth: fits, holdout check, value by segment. */
+  value: ValueSummary;
+  /** One row per valued customer: frequency, recency, T, expected purchases, P(alive), CLV. */
+  value_customers: pl.DataFrame;
+  /** An experiment's effects overall and by segment, heterogeneity and recommendations. */
+  uplift: ExperimentOutputs;
 }
 
 /** What the classify stage writes as classify_summary.json. */

@@ -165,6 +165,9 @@ export const EN: Strings = {
     (d === null ? "" : ` (buys with a discount in ${d} of orders vs ${all} overall)`),
   socialText: (level, m, all) =>
     `${upperFirst(level)} (${m} social interactions per active month vs ${all} overall)`,
+  valueText: (v, share, weeks, purchases) =>
+    `Expected value per customer over the next ${weeks} weeks: ${v} (${purchases} purchases ` +
+    `each on average), ${share} of all customers' future value`,
   notes: {
     noSentiment: "Sentiment not available: the text stage ran without a sentiment model " +
       "(model-free fallback)",
@@ -179,6 +182,8 @@ export const EN: Strings = {
   labels: {
     customers: "of customers",
     revenue: "of revenue",
+    value: "expected value per customer (CLV)",
+    valueShare: "of future value",
     trustShort: "trust",
     traits: "What sets them apart",
     categories: "Top categories",

@@ -80,6 +80,8 @@ export interface Strings {
   summary(share: string, size: string, revenue: string | null, traits: string[] | null): string;
   price(level: string, discountShare: string | null, all: string | null): string;
   socialText(level: string, perMonth: string, all: string): string;
+  /** The segment's expected value: mean CLV, share of all future value, horizon, purchases. */
+  valueText(meanValue: string, share: string, weeks: string, purchases: string): string;
   notes: {
     noSentiment: string;
     noEntities: string;
@@ -90,6 +92,8 @@ export interface Strings {
   labels: Record<
     | "customers"
     | "revenue"
+    | "value"
+    | "valueShare"
     | "trustShort"
     | "traits"
     | "categories"

@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { Persona } from "./personas.ts";
+import type { Persona, PersonaValue } from "./personas.ts";
+import type { Strings } from "./_i18n.ts";
 import { formatNumber, formatPercent } from "./_format.ts";
 import { stringsFor, upperFirst } from "./_i18n.ts";
 import type { ShareItem } from "./_traits.ts";
@@ -38,9 +39,11 @@ export function personasMarkdown(personas: readonly Persona[]): string {
       `${p.segments.length > 1 ? L.segments : L.segment} ${p.segments.join(", ")}`,
       `${formatPercent(p.share)} ${L.customers}${open}${formatNumber(p.size)}${close}`,
       ...(p.revenueShare === null ? [] : [`${formatPercent(p.revenueShare)} ${L.revenue}`]),
+      ...(p.value === null ? [] : [`${formatPercent(p.value.share)} ${L.valueShare}`]),
       ...(p.kind === "segment" ? [`${L.trustShort}${colon}${s.trust[p.trust.level]}`] : []),
     ];
     out.push(head.join(" · "), "", md(p.summary), "");
+    if (p.value) out.push(md(valueSentence(p.value, s)), "");
     if (p.traits.length > 0) {
       out.push(`**${L.traits}**`, "", ...p.traits.map((t) => `- ${md(upperFirst(t.text))}`), "");
     }
@@ -88,4 +91,14 @@ export function personasMarkdown(personas: readonly Persona[]): string {
     if (p.notes.length > 0) out.push(`_${L.notes}${colon}${p.notes.map(md).join(comma)}_`, "");
   });
   return out.join("\n").replace(/\n+$/, "\n");
+}
+
+/** The segment's expected value in a sentence (personas.md and the report's cards). */
+export function valueSentence(v: PersonaValue, s: Strings): string {
+  return s.valueText(
+    formatNumber(v.meanValue),
+    formatPercent(v.share),
+    formatNumber(v.horizon),
+    formatNumber(v.meanExpectedPurchases),
+  );
 }

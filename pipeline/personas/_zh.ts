@@ -152,6 +152,8 @@ export const ZH: Strings = {
       : "没有突出的特征。"),
   price: (level, d, all) => level + (d === null ? "" : `（${d} 的订单使用折扣，整体为 ${all}）`),
   socialText: (level, m, all) => `${level}（每活跃月 ${m} 次社交互动，整体为 ${all}）`,
+  valueText: (v, share, weeks, purchases) =>
+    `未来 ${weeks} 周每位顾客的预期价值：${v}（平均购买 ${purchases} 次），占全部顾客未来价值的 ${share}`,
   notes: {
     noSentiment: "无情感分析结果：文本阶段在没有情感模型的情况下运行（无模型回退）",
     noEntities: "无品牌与产品结果：文本阶段在没有实体识别模型的情况下运行",
@@ -162,6 +164,8 @@ export const ZH: Strings = {
   labels: {
     customers: "的顾客",
     revenue: "的收入",
+    value: "每位顾客的预期价值（CLV）",
+    valueShare: "的未来价值",
     trustShort: "可信度",
     traits: "与众不同之处",
     categories: "主要品类",

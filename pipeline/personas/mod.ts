@@ -11,6 +11,7 @@
 export { formatNumber, formatPercent } from "./_format.ts";
 export { stringsFor, upperFirst } from "./_i18n.ts";
 export { sentimentLabel } from "./_text.ts";
+export { valueSentence } from "./_markdown.ts";
 export {
   buildPersonas,
   type LevelNote,
@@ -22,6 +23,7 @@ export {
   type PersonaTextRow,
   type PersonaTrait,
   type PersonaTrust,
+  type PersonaValue,
   type ShareItem,
   type Voice,
 } from "./personas.ts";

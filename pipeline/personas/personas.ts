@@ -36,6 +36,8 @@ import {
   topShares,
 } from "./_traits.ts";
 import { writeSummaries } from "./_llm.ts";
+import { type PersonaValue, valueOf } from "./_value.ts";
+import { POOLED_SEGMENT } from "../privacy.ts";
 
 import { personasMarkdown } from "./_markdown.ts";
 
@@ -47,6 +49,7 @@ export type {
   PersonaOutcome,
   PersonaTextRow,
   PersonaTrait,
+  PersonaValue,
   ShareItem,
   Voice,
 };
@@ -75,6 +78,14 @@ export interface PersonaInputs {
    * each persona says how its segment fares on them ("Churn: 42% vs 27% overall").
    */
   outcomes?: readonly OutcomeColumn[];
+  /**
+   * What each segment is worth (the value stage's summary: horizon and `bySegment`, small
+   * segments already pooled as −2); absent when the data has no orders.
+   */
+  value?: {
+    horizon: number;
+    bySegment: readonly (Omit<PersonaValue, "horizon"> & { segment: number })[];
+  };
 }
 
 /** How far to trust a persona. */
@@ -102,6 +113,8 @@ export interface Persona {
   share: number;
   /** Share of revenue; null without a revenue feature. */
   revenueShare: number | null;
+  /** Expected future value; null when the data has no orders. */
+  value: PersonaValue | null;
   summary: string;
   traits: PersonaTrait[];
   /** How the segment fares on each outcome column. */
@@ -290,6 +303,7 @@ function describe(
       if (voice.entities === null) notes.push(s.notes.noEntities);
     }
   }
+  const value = valueOf(inputs, seg.segment);
   const stability = inputs.stability?.find((x) => x.segment === seg.segment)?.meanJaccard ?? null;
   const f1 = inputs.f1?.find((x) => ("segment" in x ? x.segment : x.class) === seg.segment)?.f1 ??
     null;
@@ -309,6 +323,7 @@ function describe(
     size: seg.rows,
     share,
     revenueShare,
+    value,
     summary: s.summary(
       formatPercent(share),
       formatNumber(seg.rows),
@@ -428,6 +443,7 @@ function other(
     ? revenues.reduce((a: number, r) => a + r!, 0)
     : null;
   const share = total > 0 ? size / total : 0;
+  const value = valueOf(inputs, POOLED_SEGMENT);
   return {
     id: "other",
     kind: "other",
@@ -438,6 +454,7 @@ function other(
     size,
     share,
     revenueShare,
+    value,
     summary: s.summary(
       formatPercent(share),
       formatNumber(size),

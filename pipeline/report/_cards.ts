@@ -8,7 +8,7 @@
 
 import type { Persona } from "../personas/mod.ts";
 import { formatNumber, formatPercent } from "../personas/mod.ts";
-import { sentimentLabel, stringsFor, upperFirst } from "../personas/mod.ts";
+import { sentimentLabel, stringsFor, upperFirst, valueSentence } from "../personas/mod.ts";
 import type { ShareItem } from "../personas/mod.ts";
 import { escapeHtml as h } from "./_html.ts";
 
@@ -38,12 +38,14 @@ export function personaCard(p: Persona, color: string): string {
     `<div class="stats">` +
       stat(formatPercent(p.share), `${L.customers}${open}${formatNumber(p.size)}${close}`) +
       (p.revenueShare === null ? "" : stat(formatPercent(p.revenueShare), L.revenue)) +
+      (p.value ? stat(formatPercent(p.value.share), L.valueShare) : "") +
       (p.kind === "segment"
         ? stat(upperFirst(s.trust[p.trust.level]), L.trustShort, `trust-${p.trust.level}`)
         : "") +
       `</div>`,
     `<p class="summary">${h(p.summary)}</p>`,
   );
+  if (p.value) parts.push(`<p class="value">${h(valueSentence(p.value, s))}</p>`);
   if (p.writer === "llm") parts.push(`<p class="note">${h(CARD_WORDS[p.language].llm)}</p>`);
   if (p.traits.length > 0) {
     parts.push(

@@ -63,10 +63,11 @@ export function cellText(v: unknown): string {
 
 /** Splits camelCase and snake_case keys into words: "cvMacroF1Sd" → "cv macro F1 sd". */
 export function headerText(key: string): string {
+  // Words already in capitals (BG/NBD, CLV) are acronyms and keep them.
   const words = key.replace(/_/g, " ")
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .replace(/(\d)([A-Z])/g, "$1 $2")
-    .toLowerCase()
+    .split(" ").map((w) => (/^[A-Z][A-Z0-9/²-]+$/.test(w) ? w : w.toLowerCase())).join(" ")
     .replace(/\bf1\b/g, "F1")
     .replace(/\bcv\b/g, "CV")
     .replace(/\bsd\b/g, "SD");

@@ -65,6 +65,29 @@ const EN = {
   kept: "Kept",
   reasons: "Main reasons",
   seconds: "s",
+  valueTitle: "What the segments are worth",
+  valueLede: "Expected future value from the purchase history: BG/NBD forecasts each customer's " +
+    "repeat purchases and the chance they are still a customer, Gamma-Gamma their spend per " +
+    "purchase; CLV is the discounted product over the horizon. Segments are compared by mean " +
+    "value per customer and their share of all future value.",
+  futureValue: "expected value",
+  clv: "CLV per customer",
+  valueShare: "Future value",
+  fits: "Fitted models",
+  holdoutTitle: "Holdout check",
+  holdoutLede: "The models were fitted on the orders before the holdout start and forecast the " +
+    "holdout; the naive forecast carries each customer's calibration rate forward.",
+  byFrequency: "Holdout purchases per customer by calibration frequency (mean)",
+  campaignTitle: "Campaign results by segment",
+  campaignLede: "What each arm of the experiment did against the control arm, over all " +
+    "customers and within each segment. Rates are differences in percentage points, amounts " +
+    "in the outcome's unit; intervals and p-values as named in each row. A segment gets an arm " +
+    "only when it clearly beats both control and every other arm; otherwise 'no clear winner'.",
+  overallEffects: "Effects over all customers",
+  segmentEffects: "Effects by segment (p-values adjusted across segments)",
+  heterogeneity: "Do the effects differ between segments? (Cochran's Q)",
+  recommendations: "Which arm to send each segment",
+  noClearWinner: "no clear winner",
 };
 
 const ZH: typeof EN = {
@@ -120,6 +143,27 @@ const ZH: typeof EN = {
   kept: "保留",
   reasons: "主要原因",
   seconds: "秒",
+  valueTitle: "各分群的价值",
+  valueLede: "根据购买历史估计的未来价值：BG/NBD 预测每位顾客的复购次数及其仍为顾客的概率，" +
+    "Gamma-Gamma 预测每次购买的金额；CLV 是二者在预测期内的贴现乘积。各分群按每位顾客的平均价值" +
+    "及其占全部未来价值的比例比较。",
+  futureValue: "预期价值",
+  clv: "每位顾客的 CLV",
+  valueShare: "未来价值占比",
+  fits: "拟合的模型",
+  holdoutTitle: "留出期检验",
+  holdoutLede:
+    "模型只用留出期开始前的订单拟合，再预测留出期；朴素预测沿用每位顾客在校准期的购买速率。",
+  byFrequency: "按校准期购买频次分组的留出期人均购买次数",
+  campaignTitle: "各分群的营销实验结果",
+  campaignLede: "实验的每个组相对于对照组的效果，包括全部顾客和每个分群。比率以百分点表示差异，" +
+    "金额以结果本身的单位表示；区间和 p 值的方法见每一行。只有明显优于对照组和其他所有组时才推荐该组，" +
+    "否则标为“无明确优胜者”。",
+  overallEffects: "全部顾客的效果",
+  segmentEffects: "各分群的效果（p 值已跨分群校正）",
+  heterogeneity: "效果在分群之间是否不同？（Cochran Q 检验）",
+  recommendations: "每个分群应发送哪一组",
+  noClearWinner: "无明确优胜者",
 };
 
 /** The report's words in a language. */

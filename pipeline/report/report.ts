@@ -11,16 +11,23 @@
 import type { Persona } from "../personas/mod.ts";
 import { segmentColor } from "../charts/mod.ts";
 import type { StageWarning } from "../types.ts";
-import { formatNumber, formatPercent } from "../personas/mod.ts";
-import { stringsFor, upperFirst } from "../personas/mod.ts";
+import { formatNumber } from "../personas/mod.ts";
 import { personaCard } from "./_cards.ts";
+import { personaTable, reproduce } from "./_sections.ts";
 import { REPORT_CSS } from "./_css.ts";
 import { embedSvg, escapeHtml as h, headerText, tableHtml } from "./_html.ts";
 import { type ReportLanguage, reportWords } from "./_words.ts";
 import { kChoiceSentence } from "./_k_choice.ts";
 import type { KChoice } from "../cluster/mod.ts";
+import {
+  campaignSection,
+  type ReportUplift,
+  type ReportValue,
+  segmentNamer,
+  valueSection,
+} from "./_value.ts";
 
-export type { ReportLanguage };
+export type { ReportLanguage, ReportUplift, ReportValue };
 export { escapeHtml } from "./_html.ts";
 
 /** What the report needs of the run's manifest (a `Manifest` from job.ts fits). */
@@ -77,9 +84,22 @@ export interface ReportInputs {
   command?: string;
   /** Headings' language. @default the personas' language, else "en" */
   language?: ReportLanguage;
+  /** The value stage's summary (`value.json`): a section on what the segments are worth. */
+  value?: ReportValue;
+  /** The experiment stage's results (`uplift.json`): "Campaign results by segment". */
+  uplift?: ReportUplift;
 }
 
-const PLACED_CHARTS = ["sizes", "map", "confusion", "importance", "kSelection"];
+const PLACED_CHARTS = [
+  "sizes",
+  "map",
+  "confusion",
+  "importance",
+  "kSelection",
+  "value",
+  "tracking",
+  "uplift",
+];
 const PLACED_TABLES = ["comparison", "importance", "kSelection"];
 const OTHER_COLOR = "#9aa5b1";
 
@@ -126,7 +146,8 @@ export function buildReport(inputs: ReportInputs): string {
       w.segmentsTitle,
       w.segmentsLede,
       orMissing(
-        `<div class="figures">${figure("sizes")}${figure("map")}</div>` + personaTable(inputs, w),
+        `<div class="figures">${figure("sizes")}${figure("map")}</div>` +
+          personaTable(inputs, w, colorOf),
       ),
     ),
     section(
@@ -139,6 +160,22 @@ export function buildReport(inputs: ReportInputs): string {
           inputs.personas.map((p) => personaCard(p, colorOf(p))).join("\n")
         }\n</div>`,
     ),
+    ...(inputs.value
+      ? [section(
+        "value",
+        w.valueTitle,
+        w.valueLede,
+        valueSection(inputs.value, figure, w, segmentNamer(inputs.personas)),
+      )]
+      : []),
+    ...(inputs.uplift
+      ? [section(
+        "campaign",
+        w.campaignTitle,
+        w.campaignLede,
+        campaignSection(inputs.uplift, figure, w, segmentNamer(inputs.personas)),
+      )]
+      : []),
     section(
       "model",
       w.model,
@@ -185,6 +222,8 @@ export function buildReport(inputs: ReportInputs): string {
     ["overview", w.overview],
     ["segments", w.segmentsTitle],
     ["personas", w.personas],
+    ...(inputs.value ? [["value", w.valueTitle]] : []),
+    ...(inputs.uplift ? [["campaign", w.campaignTitle]] : []),
     ["model", w.model],
     ["importance", w.importance],
     ["k", w.kTitle],
@@ -281,6 +320,9 @@ function overview(inputs: ReportInputs, w: Words): string {
     `<div class="tile"><b>${h(formatNumber(big))}</b><span>${h(label)}</span></div>`;
   const tiles = `<div class="tiles">` + tile(customers, w.customers) + tile(segments, w.segments) +
     (tables.length > 0 ? tile(read, w.rowsRead) + tile(quarantined, w.quarantined) : "") +
+    (inputs.value
+      ? tile(inputs.value.total.value, `${w.futureValue}, ${inputs.value.horizon} weeks`)
+      : "") +
     tile(allWarnings(inputs).length, w.warningsCount) + `</div>`;
   const rows = tables.map((t) => ({
     [w.table]: t.name ?? "",
@@ -294,51 +336,4 @@ function overview(inputs: ReportInputs, w: Words): string {
       .join("; "),
   }));
   return tiles + tableHtml(rows, { caption: w.quality });
-}
-
-function personaTable(inputs: ReportInputs, w: Words): string {
-  if (inputs.personas.length === 0) return "";
-  const s = stringsFor(inputs.personas[0].language);
-  const rows = inputs.personas.map((p) =>
-    `<tr><td><span class="swatch" style="--seg: ${h(colorOf(p))}"></span>${h(p.name)}</td>` +
-    `<td>${h(p.segments.join(", "))}</td>` +
-    `<td class="num">${h(formatNumber(p.size))}</td>` +
-    `<td class="num">${h(formatPercent(p.share))}</td>` +
-    `<td class="num">${p.revenueShare === null ? "" : h(formatPercent(p.revenueShare))}</td>` +
-    `<td>${p.kind === "segment" ? h(upperFirst(s.trust[p.trust.level])) : ""}</td></tr>`
-  ).join("\n");
-  return `<div class="table-wrap"><table><thead><tr><th>${h(w.name)}</th><th>${h(w.segment)}</th>` +
-    `<th class="num">${h(w.size)}</th><th class="num">${h(w.share)}</th>` +
-    `<th class="num">${h(w.revenue)}</th><th>${h(w.trust)}</th></tr></thead>\n<tbody>\n${rows}\n` +
-    `</tbody></table></div>`;
-}
-
-function reproduce(inputs: ReportInputs, w: Words): string {
-  const m = inputs.manifest;
-  const command = inputs.command ??
-    (m.config?.path ? `deno task run ${m.config.path}` : "deno task run <config.json>");
-  const facts: [string, string][] = [
-    [w.config, m.config?.path ?? ""],
-    [w.configHash, m.config?.sha256 ?? ""],
-    [w.seed, m.seed === undefined ? "" : String(m.seed)],
-    [w.started, m.startedAt ?? ""],
-    [w.finished, m.finishedAt ?? ""],
-    [w.duration, m.seconds === undefined ? "" : `${formatNumber(m.seconds)} ${w.seconds}`],
-  ];
-  const dl = `<dl class="facts">${
-    facts.filter(([, v]) => v !== "").map(([k, v]) =>
-      `<dt>${h(k)}</dt><dd${k === w.configHash ? ' class="mono"' : ""}>${h(v)}</dd>`
-    ).join("")
-  }</dl>`;
-  const versions = Object.keys(m.versions ?? {}).sort().map((k) =>
-    `<div><dt>${h(k)}</dt><dd>${h(m.versions![k])}</dd></div>`
-  ).join("");
-  const stages = (m.stages ?? []).map((x) => ({
-    stage: x.name,
-    status: x.status ?? "",
-    seconds: x.seconds ?? null,
-  }));
-  return dl + `<h4>${h(w.command)}</h4><pre class="command">${h(command)}</pre>` +
-    (stages.length > 0 ? `<h4>${h(w.stages)}</h4>${tableHtml(stages)}` : "") +
-    (versions ? `<h4>${h(w.versions)}</h4><dl class="versions">${versions}</dl>` : "");
 }

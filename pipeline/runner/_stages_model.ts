@@ -1,5 +1,6 @@
 /**
- * Stage-table rows for the model side: the segment classifier and feature importance.
+ * Stage-table rows for the model side: the segment classifier, feature importance, and the
+ * segments checked against outcomes and experiments.
  *
  * @module
  */
@@ -12,10 +13,13 @@ import {
   predictProba,
 } from "../classify/mod.ts";
 import {
+  checkExperiment,
   checkOutcome,
   type EvaluateOptions,
   type EvaluateOptionsInput,
   evaluateStage,
+  type ExperimentOptionsInput,
+  experimentStage,
 } from "../evaluate/mod.ts";
 import { importanceStage, type PermutationOptions } from "../importance/mod.ts";
 import { type MatrixModel, rawLevels, rawMatrix } from "../matrix/mod.ts";
@@ -168,6 +172,43 @@ export const evaluateStageDef: Stage = {
       metrics: {
         verdict: outputs.verdict,
         cramersV: Object.fromEntries(outputs.comparison.map((c) => [c.method, c.cramersV])),
+      },
+    };
+  },
+};
+
+export const experimentStageDef: Stage = {
+  name: "experiment",
+  inputs: ["segments", "outcomes"],
+  outputs: [{ name: "uplift", kind: "json" }],
+  code: ["evaluate/mod.ts", "uplift/mod.ts", "runner/_stages_model.ts"],
+  options: ({ config }) => ({ experiment: config.experiment, privacy: config.privacy }),
+  applies: ({ config }) =>
+    config.experiment ? true : "no experiment named (config key 'experiment' is absent)",
+  precheck: {
+    inputs: ["outcomes"],
+    run: (inputs, { config }) =>
+      checkExperiment(inputs.outcomes as pl.DataFrame, config.experiment as ExperimentOptionsInput),
+  },
+  run(inputs, ctx) {
+    const { config } = ctx.loaded;
+    const { outputs, warnings } = experimentStage({
+      outcomes: inputs.outcomes as pl.DataFrame,
+      segments: inputs.segments as pl.DataFrame,
+    }, {
+      ...(config.experiment as ExperimentOptionsInput),
+      minSegmentSize: config.privacy.minSegmentSize,
+    });
+    return {
+      outputs: { uplift: outputs },
+      warnings,
+      metrics: {
+        overall: outputs.overall.map((r) => ({
+          arm: r.arm,
+          outcome: r.outcome,
+          difference: r.difference,
+        })),
+        recommended: outputs.recommendations.filter((r) => r.arm !== null).length,
       },
     };
   },

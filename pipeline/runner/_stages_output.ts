@@ -15,16 +15,24 @@ import {
   buildPersonas,
   outcomeColumns,
   type Persona,
+  type PersonaInputs,
   type PersonasOptions,
 } from "../personas/mod.ts";
-import { buildCharts, segmentNames, sentimentBySegment, toPng } from "../charts/mod.ts";
-import { buildReport } from "../report/mod.ts";
+import {
+  buildCharts,
+  type ChartInputs,
+  segmentNames,
+  sentimentBySegment,
+  toPng,
+} from "../charts/mod.ts";
+import { buildReport, type ReportUplift, type ReportValue } from "../report/mod.ts";
 import type { ScoringModel } from "../score/mod.ts";
 import type { ClassifierModel } from "../classify/mod.ts";
 import type { AttributeSpec, FeaturesOptions } from "../features/mod.ts";
 import type { MatrixModel } from "../matrix/mod.ts";
 import type { TextModel, TextOptions } from "../text/mod.ts";
 import type { Stage } from "./run.ts";
+import type { ValueSummary } from "../value/mod.ts";
 import type { FeatureMeta, Matrix } from "../types.ts";
 import { labelsOf } from "./_stages_model.ts";
 
@@ -44,7 +52,7 @@ interface ClassifySummary {
 export const personasStageDef: Stage = {
   name: "personas",
   inputs: ["importance", "feature_meta", "cluster_summary", "segments", "classify_summary"],
-  optional: ["text_meta", "texts", "outcomes"],
+  optional: ["text_meta", "texts", "outcomes", "value"],
   outputs: [{ name: "personas", kind: "json" }, {
     name: "personas_md",
     kind: "text",
@@ -86,6 +94,7 @@ export const personasStageDef: Stage = {
         : undefined,
       stability: cluster.stability?.segments,
       f1: (inputs.classify_summary as ClassifySummary).test.perClass,
+      value: inputs.value as PersonaInputs["value"],
     }, {
       minSegmentSize: config.privacy.minSegmentSize,
       currency: config.roles.currency ?? null,
@@ -110,7 +119,7 @@ export const chartsStageDef: Stage = {
     "importance",
     "feature_meta",
   ],
-  optional: ["texts", "evaluation", "text_meta"],
+  optional: ["texts", "evaluation", "text_meta", "value", "uplift"],
   outputs: [{ name: "charts", kind: "files", file: "charts" }],
   code: ["charts/mod.ts", "runner/_stages_output.ts"],
   options: ({ config }) => ({ privacy: config.privacy }),
@@ -130,6 +139,8 @@ export const chartsStageDef: Stage = {
       ],
       sentiment: texts ? sentimentBySegment(texts, segments) : undefined,
       evaluation: inputs.evaluation as never,
+      value: inputs.value as ChartInputs["value"],
+      uplift: inputs.uplift as ChartInputs["uplift"],
     }, { seed: ctx.seed, minSegmentSize: ctx.loaded.config.privacy.minSegmentSize });
     const files: Record<string, string | Uint8Array> = {};
     for (const [name, svg] of Object.entries(charts)) {
@@ -143,7 +154,7 @@ export const chartsStageDef: Stage = {
 export const reportStageDef: Stage = {
   name: "report",
   inputs: ["personas", "charts", "classify_summary", "cluster_summary", "ingest_summary"],
-  optional: ["evaluation"],
+  optional: ["evaluation", "value", "uplift"],
   outputs: [{ name: "report", kind: "text", file: "report.html" }],
   code: ["report/mod.ts", "runner/_stages_output.ts"],
   options: ({ config }) => ({ name: config.name, description: config.description }),
@@ -193,6 +204,8 @@ export const reportStageDef: Stage = {
       charts,
       tables,
       kChoice: cluster.kChoice,
+      value: inputs.value as ReportValue | undefined,
+      uplift: inputs.uplift as ReportUplift | undefined,
       command: `deno task run --config ${configPath}`,
     });
     return { outputs: { report: html }, warnings: [] };
@@ -202,7 +215,7 @@ export const reportStageDef: Stage = {
 export const modelStageDef: Stage = {
   name: "model",
   inputs: ["matrix_model", "classifier", "personas", "ingest_summary", "segments"],
-  optional: ["text_model"],
+  optional: ["text_model", "value"],
   outputs: [{ name: "model", kind: "json" }],
   code: ["score/mod.ts", "runner/_stages_output.ts"],
   options: ({ config }) => ({
@@ -233,6 +246,8 @@ export const modelStageDef: Stage = {
         : null,
       matrix: inputs.matrix_model as MatrixModel,
       classifier: inputs.classifier as ClassifierModel,
+      // The value models, when the data had orders: score values new customers with them.
+      value: (inputs.value as ValueSummary | undefined)?.model ?? null,
       segments,
       trainedOn: {
         name: config.name,

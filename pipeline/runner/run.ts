@@ -39,6 +39,12 @@ export interface StageRun {
   warnings: StageWarning[];
   /** Figures for the manifest (row counts, scores, throughput). */
   metrics?: Record<string, unknown>;
+  /**
+   * Set when the stage found that the data cannot support it (too short a history to fit a
+   * model, say): the reason. The stage is then recorded as skipped, writes nothing, and the
+   * stages after it run without its outputs, as when it does not apply.
+   */
+  skipped?: string;
 }
 
 /** One row of the stage table. */
@@ -341,6 +347,23 @@ export async function runPipeline(
     await releaseMemory();
     const measured = resetPeakRss();
     const result = await stage.run(inputs, ctx);
+    if (result.skipped !== undefined) {
+      records.push({
+        name: stage.name,
+        status: "skipped",
+        reason: result.skipped,
+        warnings: result.warnings,
+      });
+      options.onStage?.({ stage: stage.name, status: "skipped", reason: result.skipped });
+      // An earlier completion of this stage must not pass for this one.
+      try {
+        Deno.removeSync(stateFile(options.runDir, stage.name));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+      forget(k);
+      continue;
+    }
     for (const o of stage.outputs) {
       if (!(o.name in result.outputs)) {
         throw new Error(`Stage '${stage.name}' did not return its output '${o.name}'`);

@@ -1,7 +1,8 @@
 /**
  * The product's stage table: every stage in data-flow order, each defined next to its
  * neighbours in _stages_data.ts (ingest to cluster), _stages_model.ts (classify, importance,
- * evaluate) and _stages_output.ts (personas, charts, report, model).
+ * evaluate, experiment), _stages_value.ts (value) and _stages_output.ts (personas, charts,
+ * report, model).
  *
  * @module
  */
@@ -14,7 +15,13 @@ import {
   matrixStage,
   textStageDef,
 } from "./_stages_data.ts";
-import { classifyStageDef, evaluateStageDef, importanceStageDef } from "./_stages_model.ts";
+import {
+  classifyStageDef,
+  evaluateStageDef,
+  experimentStageDef,
+  importanceStageDef,
+} from "./_stages_model.ts";
+import { valueStageDef } from "./_stages_value.ts";
 import {
   chartsStageDef,
   modelStageDef,
@@ -35,6 +42,8 @@ export const STAGES: Stage[] = [
   classifyStageDef,
   importanceStageDef,
   evaluateStageDef,
+  experimentStageDef,
+  valueStageDef,
   personasStageDef,
   chartsStageDef,
   reportStageDef,

@@ -1,7 +1,8 @@
 /**
  * Scoring new customers without re-clustering: the fitted pipeline (feature settings, text
- * model, matrix transform, classifier and segment names) is one JSON artifact, `model.json`;
- * {@link score} turns new tables into a segment and its probability per customer.
+ * model, matrix transform, classifier, segment names and, when the run had orders, the value
+ * models) is one JSON artifact, `model.json`; {@link score} turns new tables into a segment and
+ * its probability per customer, and their expected value.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { type AttributeSpec, buildFeatures, type FeaturesOptions } from "../feat
 import { applyMatrix, type MatrixModel } from "../matrix/mod.ts";
 import { applyText, type TextModel, type TextOptions } from "../text/mod.ts";
 import type { StageResult, StageWarning, Tables } from "../types.ts";
+import { customerValue, summarizeOrders, type ValueModel } from "../value/mod.ts";
 
 /** Everything needed to assign a new customer to a segment, as plain JSON. */
 export interface ScoringModel {
@@ -25,6 +27,8 @@ export interface ScoringModel {
   text: { model: TextModel; options: TextOptions } | null;
   matrix: MatrixModel;
   classifier: ClassifierModel;
+  /** The fitted value models (BG/NBD, Gamma-Gamma, CLV settings); null when the run had no orders. */
+  value?: ValueModel | null;
   /**
    * Segment numbers and the persona names they were given; `pooled` marks segments below the
    * privacy minimum, which scores show only together, as one pooled segment.
@@ -53,7 +57,9 @@ function missingColumns(model: MatrixModel, columns: string[]): string[] {
  * do not match the model's (a missing or renamed column) is refused with an {@link InputError}
  * naming every such column.
  *
- * @returns customer_id, segment, segment_name, probability, and p_<segment> per segment.
+ * @returns customer_id, segment, segment_name, probability, and p_<segment> per segment; with
+ *   value models also expected_purchases, p_alive, expected_spend and clv (null for customers
+ *   without orders).
  * @example
  * ```ts
  * import { join } from "node:path";
@@ -163,5 +169,45 @@ export async function score(
     pl.Series("probability", probability),
     ...perClass,
   ]);
-  return { outputs: frame, warnings };
+  if (!model.value) return { outputs: frame, warnings };
+  if (!tables.orders) {
+    throw new InputError(
+      "The model values customers from their orders but the data has no orders table; add one " +
+        "to the config",
+    );
+  }
+  return { outputs: withValue(frame, model.value, tables.orders, options), warnings };
+}
+
+/**
+ * Each customer's expected purchases, P(alive), expected spend per purchase and CLV under the
+ * run's value models, as of the day before the reference date (or the last order day); null
+ * for customers without orders up to then.
+ */
+function withValue(
+  frame: pl.DataFrame,
+  model: ValueModel,
+  orders: pl.DataFrame,
+  options: ScoreOptions,
+): pl.DataFrame {
+  if (model.kind !== "personae.value" || model.periodDays !== 7) {
+    throw new TypeError("The model's value part is not a Personae value model in weeks");
+  }
+  const calibrationEnd = options.referenceDate === undefined
+    ? null
+    : new Date(Date.parse(options.referenceDate.slice(0, 10)) - 86_400_000);
+  const s = summarizeOrders(orders, { holdoutStart: null, calibrationEnd });
+  const v = customerValue({ params: model.bgnbd }, { params: model.gammaGamma }, s, {
+    horizon: model.horizon,
+    annualDiscountRate: model.annualDiscountRate,
+    margin: model.margin,
+  });
+  const valued = pl.DataFrame([
+    pl.Series("customer_id", s.customerId),
+    pl.Series("expected_purchases", v.expectedPurchases),
+    pl.Series("p_alive", v.pAlive),
+    pl.Series("expected_spend", v.expectedSpend),
+    pl.Series("clv", v.clv),
+  ]);
+  return frame.join(valued, { on: "customer_id", how: "left" });
 }

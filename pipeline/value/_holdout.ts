@@ -151,3 +151,42 @@ function trackingCurve(model: Pick<BgNbdModel, "params">, s: OrdersSummary): Tra
   }
   return out;
 }
+
+/** The holdout check of `value.json`. Transactions are repeat purchase days. */
+export interface HoldoutSummary {
+  from: string;
+  to: string;
+  weeks: number;
+  customers: number;
+  predictedRepeatTransactions: number;
+  actualRepeatTransactions: number;
+  /** Each customer's calibration rate x / T carried forward. */
+  naiveRepeatTransactions: number;
+  /** Mean absolute error per customer of the model's and the naive forecast. */
+  mae: number;
+  maeNaive: number;
+  /** Mean actual and forecast holdout purchases by calibration frequency. */
+  byFrequency: FrequencyBin[];
+  /** Actual and expected cumulative repeat purchases week by week from the first day. */
+  tracking: TrackingPoint[];
+}
+
+/** The holdout figures `value.json` keeps. */
+export function holdoutSummary(
+  cmp: HoldoutComparison,
+  s: OrdersSummary,
+): HoldoutSummary {
+  return {
+    from: s.holdoutStart,
+    to: s.holdoutEnd,
+    weeks: s.holdoutLength,
+    customers: cmp.customers,
+    predictedRepeatTransactions: cmp.total.expected,
+    actualRepeatTransactions: cmp.total.actual,
+    naiveRepeatTransactions: cmp.total.naive,
+    mae: cmp.mae.model,
+    maeNaive: cmp.mae.naive,
+    byFrequency: cmp.byFrequency,
+    tracking: cmp.tracking,
+  };
+}

@@ -10,6 +10,10 @@
  * unrounded; monetary is the mean amount of the x repeat days (0 when x = 0). These are the
  * definitions of Fader, Hardie & Lee (2005) and of BTYD and lifetimes.
  *
+ * Without a holdout (`holdoutStart` null) every order up to `calibrationEnd` is calibration and
+ * the holdout figures are zeros over a holdout of length 0: the summary a forecast from today
+ * starts from.
+ *
  * @module
  */
 
@@ -18,10 +22,18 @@ import { didYouMean, InputError } from "../errors.ts";
 
 /** Settings of {@link summarizeOrders}. */
 export interface SummaryOptions {
-  /** First day of the holdout period, "yyyy-mm-dd" (UTC); calibration is every day before it. */
-  holdoutStart: string | Date;
+  /**
+   * First day of the holdout period, "yyyy-mm-dd" (UTC); calibration is every day before it.
+   * null: no holdout, calibration runs to `calibrationEnd`.
+   */
+  holdoutStart: string | Date | null;
   /** Last day of the holdout period, inclusive. @default the last order day */
   holdoutEnd?: string | Date | null;
+  /**
+   * Without a holdout, the last calibration day; later orders are left out (and counted in
+   * `ordersAfter`). Ignored with a holdout. @default the last order day
+   */
+  calibrationEnd?: string | Date | null;
   /**
    * Names of the orders' columns.
    * @default { customerId: "customer_id", ts: "ts", amount: "amount" }
@@ -33,6 +45,7 @@ export interface SummaryOptions {
 
 const DEFAULTS = {
   holdoutEnd: null as string | Date | null,
+  calibrationEnd: null as string | Date | null,
   columns: { customerId: "customer_id", ts: "ts", amount: "amount" },
   periodDays: 7,
 };
@@ -65,6 +78,8 @@ export interface OrdersSummary {
   periodDays: number;
   /** Customers whose first purchase falls after the calibration period: left out. */
   excludedNew: number;
+  /** Order lines after the last day summarised (the holdout end, or `calibrationEnd`): left out. */
+  ordersAfter: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -143,6 +158,77 @@ function checkOrders(orders: pl.DataFrame, c: typeof DEFAULTS.columns): void {
   }
 }
 
+/** The periods' layout a summary uses, after checking the orders and the dates. */
+function layout(orders: pl.DataFrame, options: SummaryOptions) {
+  const o = { ...DEFAULTS, ...options, columns: { ...DEFAULTS.columns, ...options.columns } };
+  if (!(Number.isInteger(o.periodDays) && o.periodDays > 0)) {
+    throw new RangeError(
+      `The 'periodDays' option of summarizeOrders must be an integer > 0. Got ${o.periodDays}`,
+    );
+  }
+  checkOrders(orders, o.columns);
+  const c = o.columns;
+  const dayExpr = pl.col(c.ts).cast(pl.Date).cast(pl.Int32);
+  if (orders.height === 0) throw new InputError("The orders table has no rows");
+  const [lo, hi] = orders.select(dayExpr.min().alias("lo"), dayExpr.max().alias("hi")).row(0);
+  const noHoldout = o.holdoutStart === null;
+  let holdoutStart: number, holdoutEnd: number;
+  if (noHoldout) {
+    holdoutEnd = o.calibrationEnd === null ? hi : parseDay(o.calibrationEnd, "calibrationEnd");
+    if (holdoutEnd < lo) {
+      throw new InputError(
+        `The calibration end ${isoDay(holdoutEnd)} is before the first order day ${isoDay(lo)}`,
+        { column: c.ts },
+      );
+    }
+    holdoutStart = holdoutEnd + 1;
+  } else {
+    holdoutStart = parseDay(o.holdoutStart!, "holdoutStart");
+    holdoutEnd = o.holdoutEnd === null ? hi : parseDay(o.holdoutEnd, "holdoutEnd");
+  }
+  if (!noHoldout && !(holdoutStart > lo && holdoutStart <= hi)) {
+    throw new InputError(
+      `The holdout start ${isoDay(holdoutStart)} is outside the orders' dates (${isoDay(lo)} to ` +
+        `${isoDay(hi)}): it must fall after the first order day and on or before the last`,
+      { column: c.ts },
+    );
+  }
+  if (!noHoldout && holdoutEnd < holdoutStart) {
+    throw new RangeError(
+      `The holdout end ${isoDay(holdoutEnd)} must not be before its start ${isoDay(holdoutStart)}`,
+    );
+  }
+  return { o, c, dayExpr, lo, holdoutStart, holdoutEnd };
+}
+
+/**
+ * Checks an orders table and the summary's dates without summarising: the columns, the dates
+ * present and the holdout start inside them. Cheap, so a run can stop on bad input right after
+ * ingest. Throws what {@link summarizeOrders} would.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { checkSummaryInput } from "./_summary.ts";
+ * const orders = pl.DataFrame({
+ *   customer_id: ["a", "a"],
+ *   ts: [new Date("1997-01-01"), new Date("1997-03-01")],
+ *   amount: [1, 2],
+ * });
+ * checkSummaryInput(orders, { holdoutStart: "1997-02-01" });
+ * let said = "";
+ * try {
+ *   checkSummaryInput(orders, { holdoutStart: "1998-01-01" });
+ * } catch (e) {
+ *   said = (e as Error).message;
+ * }
+ * if (!said.includes("outside the orders' dates")) throw new Error(said);
+ * ```
+ */
+export function checkSummaryInput(orders: pl.DataFrame, options: SummaryOptions): void {
+  layout(orders, options);
+}
+
 /**
  * Summarises an orders table (one row per order or order line: customer id, date, amount) into
  * calibration and holdout figures per customer, with purchases counted by day.
@@ -166,30 +252,8 @@ function checkOrders(orders: pl.DataFrame, c: typeof DEFAULTS.columns): void {
  * ```
  */
 export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): OrdersSummary {
-  const o = { ...DEFAULTS, ...options, columns: { ...DEFAULTS.columns, ...options.columns } };
-  if (!(Number.isInteger(o.periodDays) && o.periodDays > 0)) {
-    throw new RangeError(
-      `The 'periodDays' option of summarizeOrders must be an integer > 0. Got ${o.periodDays}`,
-    );
-  }
-  checkOrders(orders, o.columns);
-  const holdoutStart = parseDay(o.holdoutStart, "holdoutStart");
-  const c = o.columns, day = pl.col("day"), first = pl.col("first");
-  const dayExpr = pl.col(c.ts).cast(pl.Date).cast(pl.Int32);
-  const [lo, hi] = orders.select(dayExpr.min().alias("lo"), dayExpr.max().alias("hi")).row(0);
-  const holdoutEnd = o.holdoutEnd === null ? hi : parseDay(o.holdoutEnd, "holdoutEnd");
-  if (!(holdoutStart > lo && holdoutStart <= hi)) {
-    throw new InputError(
-      `The holdout start ${isoDay(holdoutStart)} is outside the orders' dates (${isoDay(lo)} to ` +
-        `${isoDay(hi)}): it must fall after the first order day and on or before the last`,
-      { column: c.ts },
-    );
-  }
-  if (holdoutEnd < holdoutStart) {
-    throw new RangeError(
-      `The holdout end ${isoDay(holdoutEnd)} must not be before its start ${isoDay(holdoutStart)}`,
-    );
-  }
+  const { o, c, dayExpr, lo, holdoutStart, holdoutEnd } = layout(orders, options);
+  const day = pl.col("day"), first = pl.col("first");
   const calEnd = holdoutStart - 1, p = o.periodDays;
   const daily = orders.lazy()
     .select(
@@ -236,6 +300,7 @@ export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): 
     birth[i] = (firsts[i] - start) / p;
   }
   const everyone = orders.select(pl.col(c.customerId).nUnique().alias("n")).getColumn("n").get(0);
+  const after = orders.select(dayExpr.gt(holdoutEnd).sum().alias("n")).getColumn("n").get(0);
   return {
     customerId: cust.getColumn("id").toArray() as string[],
     frequency: x,
@@ -252,5 +317,6 @@ export function summarizeOrders(orders: pl.DataFrame, options: SummaryOptions): 
     holdoutLength: (holdoutEnd - holdoutStart + 1) / p,
     periodDays: p,
     excludedNew: Number(everyone) - n,
+    ordersAfter: Number(after),
   };
 }

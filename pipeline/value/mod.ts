@@ -2,6 +2,7 @@
  * What customers and segments are worth: BG/NBD repeat-purchase forecasts, Gamma-Gamma spend
  * per purchase, discounted customer lifetime value and its split by segment, and a holdout
  * check of the forecasts against a naive baseline. Pure functions; the caller reads the orders.
+ * `valueStage` is the stage the run calls: all of it from an orders table and the segments.
  *
  * @example
  * ```ts
@@ -59,3 +60,14 @@ export { summarizeOrders } from "./_summary.ts";
 export type { OrdersSummary, SummaryOptions } from "./_summary.ts";
 export { holdoutComparison } from "./_holdout.ts";
 export type { FrequencyBin, HoldoutComparison, HoldoutOptions, TrackingPoint } from "./_holdout.ts";
+export { checkValueInput, ValueNotEstimable, valueStage } from "./value.ts";
+export type { HoldoutSummary } from "./_holdout.ts";
+export type { SegmentValueRow } from "./_segments.ts";
+export type { ValueInputs, ValueModel, ValueOutputs, ValueSummary } from "./value.ts";
+export {
+  resolveValueOptions,
+  VALUE_DEFAULTS,
+  VALUE_RULES,
+  type ValueOptions,
+  type ValueOptionsInput,
+} from "./options.ts";
