@@ -193,7 +193,7 @@ export function featureLabels(meta: readonly FeatureMeta[]): (feature: string) =
   const byName = new Map(meta.map((m) => [m.name, m]));
   const base = (name: string) => {
     const m = byName.get(name);
-    const text = m?.label ?? m?.description ?? name;
+    const text = m?.label ?? m?.description.split(": ")[0] ?? name;
     return text.charAt(0).toUpperCase() + text.slice(1);
   };
   const seen = new Map<string, string>();

@@ -37,7 +37,20 @@ export interface UpliftChartOptions extends ChartOptions {
 
 const ALL = "All customers";
 
-/** Per-segment lifts with their intervals, a panel per outcome, zero marked. */
+/**
+ * Per-segment lifts with their intervals, a panel per outcome, zero marked.
+ *
+ * @example
+ * ```ts
+ * import { upliftChart } from "./_uplift.ts";
+ * const row = (segment: number | null, difference: number) => ({
+ *   segment, arm: "Mens E-Mail", outcome: "visit", difference,
+ *   ciLow: difference - 0.01, ciHigh: difference + 0.01, method: "newcombe-wilson",
+ * });
+ * const svg = upliftChart([row(null, 0.077), row(0, 0.09), row(1, 0.05)]);
+ * if (!svg.includes("All customers") || !svg.includes("Mens E-Mail")) throw new Error("labels");
+ * ```
+ */
 export function upliftChart(rows: UpliftPoint[], options: UpliftChartOptions = {}): string {
   const width = chartWidth(options, "upliftChart");
   if (rows.length === 0) throw new RangeError("upliftChart needs at least one comparison");

@@ -27,7 +27,19 @@ export interface SegmentValuePoint {
   share: number;
 }
 
-/** Mean CLV per segment as bars, each labelled with the segment's share of future value. */
+/**
+ * Mean CLV per segment as bars, each labelled with the segment's share of future value.
+ *
+ * @example
+ * ```ts
+ * import { segmentValueChart } from "./_value.ts";
+ * const svg = segmentValueChart([
+ *   { segment: 0, customers: 600, meanValue: 12.5, share: 0.25 },
+ *   { segment: 1, customers: 400, meanValue: 56.25, share: 0.75 },
+ * ], { segmentNames: { 0: "Occasional buyers", 1: "Big spenders" } });
+ * if (!svg.includes("Big spenders") || !svg.includes("75")) throw new Error("labels missing");
+ * ```
+ */
 export function segmentValueChart(rows: SegmentValuePoint[], options: ChartOptions = {}): string {
   const width = chartWidth(options, "segmentValueChart");
   const labels = segmentLabels(rows.map((r) => r.segment), options.segmentNames);
@@ -94,6 +106,19 @@ const ACTUAL = INK, EXPECTED = "#d62728";
 /**
  * Actual against expected cumulative repeat purchases, week by week, with the start of the
  * holdout marked: the tracking plot of Fader, Hardie & Lee (2005), figure 3.
+ *
+ * @example
+ * ```ts
+ * import { trackingChart } from "./_value.ts";
+ * const rows = Array.from({ length: 10 }, (_, i) => ({
+ *   period: i + 1,
+ *   actual: 10 * (i + 1),
+ *   expected: 9.5 * (i + 1),
+ *   calibration: i < 6,
+ * }));
+ * const svg = trackingChart(rows, { title: "Repeat purchases" });
+ * if (!svg.startsWith("<svg") || !svg.includes("Repeat purchases")) throw new Error(svg.slice(0, 80));
+ * ```
  */
 export function trackingChart(rows: TrackingRow[], options: TrackingOptions = {}): string {
   const width = chartWidth(options, "trackingChart");

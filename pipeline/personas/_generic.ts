@@ -120,7 +120,8 @@ export function genericTraits(
     const meta = metas.get(column);
     const effect = r.effect ?? r.effectSize;
     if (!meta || effect === null || r.meanIn === null || r.meanAll === null) continue;
-    const label = meta.label ?? lowerFirst(meta.description);
+    // A description's words before a colon name the feature; the rest explains it.
+    const label = meta.label ?? lowerFirst(meta.description.split(": ")[0]);
     const kind = r.kind ?? "numeric";
     const known = KNOWN_ROLES[roleOf(meta).kind];
     const role = meta.role ?? known?.role;
