@@ -16,6 +16,7 @@ export {
 export {
   CATEGORY_PALETTE,
   categoryMixChart,
+  CJK_FONTS,
   type CategoryMixOptions,
   type ChartOptions,
   confusionChart,
@@ -27,6 +28,7 @@ export {
   type HeatmapOptions,
   importanceChart,
   type ImportanceOptions,
+  installedCjkFonts,
   type KScores,
   kSelectionChart,
   type KSelectionOptions,
@@ -37,6 +39,7 @@ export {
   type Pca2d,
   pca2d,
   type PngOptions,
+  type PngResult,
   SEGMENT_PALETTE,
   type SegmentCategoryValue,
   segmentColor,
