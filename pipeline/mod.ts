@@ -106,6 +106,7 @@ export {
   featureSummary,
   loadRun,
   markdown,
+  maskingCounts,
   params,
   personaNames,
   rerunStage,

@@ -354,6 +354,8 @@ export function stageRows(
 export {
   featureSummary,
   type FeatureSummaryRow,
+  maskingCounts,
+  type MaskingRow,
   segmentProfile,
   type SegmentProfileOptions,
 } from "./_views.ts";
