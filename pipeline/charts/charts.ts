@@ -132,9 +132,9 @@ export function toPng(svg: string, options: PngOptions = {}): PngResult {
   if (CJK_TEXT.test(svg)) {
     files = options.cjkFonts ?? installedCjkFonts();
     if (files.length === 0) {
-      const looked = options.cjkFonts ? "none was given" : `looked for ${
-        CJK_FONTS.map((set) => set[0]).join(" and ")
-      }`;
+      const looked = options.cjkFonts
+        ? "none was given"
+        : `looked for ${CJK_FONTS.map((set) => set[0]).join(" and ")}`;
       warnings.push({
         stage: "charts",
         message: "PNG charts show Chinese, Japanese or Korean text as empty boxes: no CJK " +

@@ -16,9 +16,9 @@ export {
 export {
   CATEGORY_PALETTE,
   categoryMixChart,
-  CJK_FONTS,
   type CategoryMixOptions,
   type ChartOptions,
+  CJK_FONTS,
   confusionChart,
   type ConfusionData,
   countSegments,
