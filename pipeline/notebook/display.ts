@@ -9,7 +9,7 @@
 
 import type pl from "nodejs-polars";
 import { Buffer } from "node:buffer";
-import { toPng } from "../charts/mod.ts";
+import { type PngOptions, toPng } from "../charts/mod.ts";
 import type { StageWarning } from "../types.ts";
 
 /** The symbol the Deno Jupyter kernel looks up to display a value. */
@@ -243,6 +243,8 @@ export class ChartDisplay extends Displayable {
  * blank box, and code hosts do not reliably show SVG outputs either; `runNotebooks` renders the
  * PNG in its HTML and records the chart's size for it.
  *
+ * @param svg A chart from the charts module.
+ * @param png How to draw the PNG (see `toPng`). @default { scale: 2 }
  * @example
  * ```ts
  * import { chart } from "./display.ts";
@@ -253,7 +255,7 @@ export class ChartDisplay extends Displayable {
  * }
  * ```
  */
-export function chart(svg: string): ChartDisplay {
+export function chart(svg: string, png: PngOptions = {}): ChartDisplay {
   if (typeof svg !== "string" || !/^\s*<svg[\s>]/.test(svg)) {
     throw new TypeError(
       `chart() takes an SVG string starting with <svg. Got ${
@@ -262,13 +264,13 @@ export function chart(svg: string): ChartDisplay {
     );
   }
   const title = svg.match(/<title>([^<]*)<\/title>/)?.[1];
-  const { png, warnings } = toPng(svg, { scale: 2 });
+  const drawn = toPng(svg, { scale: 2, ...png });
   return new ChartDisplay({
     "image/svg+xml": svg,
     // Jupyter carries binary outputs as base64 text.
-    "image/png": Buffer.from(png).toString("base64"),
+    "image/png": Buffer.from(drawn.png).toString("base64"),
     "text/plain": title === undefined ? "[chart]" : unescapeXml(title),
-  }, warnings);
+  }, drawn.warnings);
 }
 
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
