@@ -48,6 +48,12 @@ Deno.test("a run's summary ends with the report's path, and a fully cached rerun
   // The history's config hash is the one the report prints.
   const report = Deno.readTextFileSync(join(cwd, "runs/sample/report.html"));
   ok(report.includes(recorded[0].configHash), recorded[0].configHash);
+  // The report is brought up to date from any folder: the manifest finds its config from the
+  // run folder, not from where the run was started.
+  const elsewhere = await Deno.makeTempDir({ prefix: "personae-cli-" });
+  const report2 = await cli(elsewhere, "report", "--run", join(cwd, "runs/sample"));
+  strictEqual(report2.code, 0, report2.stderr);
+  strictEqual(report2.stdout.trim(), join(cwd, "runs/sample/report.html"));
   const compare = await cli(cwd, "runs", "compare", "1", "sample");
   strictEqual(compare.code, 0, compare.stderr);
   ok(compare.stdout.indexOf("Quality:") < compare.stdout.indexOf("Timings"), compare.stdout);

@@ -11,7 +11,7 @@ import { dirname, join, relative } from "node:path";
 import { loadConfig } from "../config.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import { ingest } from "../ingest/mod.ts";
-import { type Manifest, runFolder, runJob, STAGES } from "../runner/mod.ts";
+import { configFile, type Manifest, runFolder, runJob, STAGES } from "../runner/mod.ts";
 import { pullModels, resolveModelsConfig } from "../text/mod.ts";
 import { createProgress } from "../progress.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -231,7 +231,7 @@ export function program(): Command {
     .option("-r, --run <dir>", "run folder", "runs/sample")
     .action(async (o) => {
       const manifest = readManifest(o.run);
-      await runJob(manifest.config.path, { runDir: o.run, seed: manifest.seed });
+      await runJob(configFile(manifest, o.run), { runDir: o.run, seed: manifest.seed });
       console.log(join(o.run, "report.html"));
     });
 
