@@ -351,8 +351,27 @@ export function configJsonSchema(): unknown {
   return schema;
 }
 
+/** The repository's folder, with a final slash. */
+const REPO_DIR = new URL("../", import.meta.url).pathname;
+
+/**
+ * The schema as `pipeline/config.schema.json` publishes it: {@link configJsonSchema} with every
+ * default that lies inside the repository written relative to it (the model cache's
+ * `.cache/models/`). The file is committed, and an absolute path would be right in one clone
+ * only.
+ */
+export function publishedConfigSchema(): unknown {
+  return JSON.parse(
+    JSON.stringify(configJsonSchema()),
+    (_key, value) =>
+      typeof value === "string" && value.startsWith(REPO_DIR)
+        ? value.slice(REPO_DIR.length)
+        : value,
+  );
+}
+
 if (import.meta.main) {
   const out = new URL("./config.schema.json", import.meta.url);
-  await Deno.writeTextFile(out, JSON.stringify(configJsonSchema(), null, 2) + "\n");
+  await Deno.writeTextFile(out, JSON.stringify(publishedConfigSchema(), null, 2) + "\n");
   console.log(`Wrote ${out.pathname}`);
 }

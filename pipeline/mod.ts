@@ -119,12 +119,20 @@ export { applyPca, fitPca, type PcaModel, rng } from "./math/mod.ts";
 
 // Running, reading runs back, and notebooks.
 export { type Manifest, runJob, STAGES } from "./runner/mod.ts";
-export { compareRuns, listRuns, transitionRows, transitionTable } from "./history/mod.ts";
+export {
+  columnOrder,
+  compareRuns,
+  listRuns,
+  matchSegments,
+  transitionRows,
+  transitionTable,
+} from "./history/mod.ts";
 export {
   chart,
   featureSummary,
   loadRun,
   markdown,
+  maskingCounts,
   params,
   personaNames,
   rerunStage,

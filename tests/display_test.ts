@@ -10,7 +10,7 @@ import {
   markdown,
   table,
 } from "../pipeline/notebook/display.ts";
-import { segmentSizesChart } from "../pipeline/charts/charts.ts";
+import { segmentSizesChart, toPng } from "../pipeline/charts/charts.ts";
 
 /** What the Deno kernel calls: the method under Symbol.for("Jupyter.display"). */
 function bundle(value: unknown): Record<string, string> {
@@ -110,13 +110,26 @@ Deno.test("format() is locale-free and handles every cell type", () => {
   assert.equal(format({ a: "x" }), '{"a":"x"}');
 });
 
-Deno.test("chart() wraps an SVG as image/svg+xml with its title as plain text", () => {
+Deno.test("chart() wraps an SVG with a PNG of it at twice its size and its title as plain text", () => {
   const svg = segmentSizesChart([{ segment: 0, count: 2 }], { title: "Sizes & shares" });
-  const b = bundle(chart(svg));
-  assert.deepEqual(Object.keys(b).sort(), ["image/svg+xml", "text/plain"]);
+  const shown = chart(svg);
+  const b = bundle(shown);
+  assert.deepEqual(Object.keys(b).sort(), ["image/png", "image/svg+xml", "text/plain"]);
   assert.equal(b["image/svg+xml"], svg);
   assert.equal(b["text/plain"], "Sizes & shares");
+  // The PNG is base64 text, as Jupyter carries binary outputs, and is toPng's own rendering.
+  const png = Uint8Array.from(atob(b["image/png"]), (c) => c.charCodeAt(0));
+  assert.deepEqual(png, toPng(svg, { scale: 2 }).png);
+  assert.deepEqual(shown.warnings, []);
   assert.throws(() => chart("<div>no</div>"), TypeError);
+});
+
+Deno.test("chart() passes on toPng's warning when Chinese text has no font", () => {
+  const svg = segmentSizesChart([{ segment: 0, count: 2 }], { title: "细分市场" });
+  const shown = chart(svg, { cjkFonts: [] });
+  assert.equal(shown.warnings.length, 1);
+  assert.match(shown.warnings[0].message, /empty boxes: no CJK font was found/);
+  assert.ok(bundle(shown)["image/png"].length > 0, "the chart is still drawn");
 });
 
 Deno.test("html() passes markup through; markdown() uses text/markdown", () => {

@@ -28,6 +28,7 @@ import { renameIds } from "../pipeline/charts/_svg.ts";
 import { rng } from "../pipeline/math/random.ts";
 import { fromRows } from "../pipeline/types.ts";
 import { fitPca } from "../pipeline/math/pca.ts";
+import { findTools } from "./_tools.ts";
 
 const NAMES = { 0: "Bargain hunters", 1: "Loyal families", 2: "Weekend browsers" };
 
@@ -434,27 +435,88 @@ Deno.test("fitPca(): the randomized variant agrees with the exact one on random 
   }
 });
 
-Deno.test("toPng() renders a PNG at the chosen scale, with its text drawn", () => {
-  const svg = segmentSizesChart([{ segment: 0, count: 3 }, { segment: 1, count: 5 }]);
-  const png = toPng(svg);
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const width = Number(svg.match(/width="(\d+)"/)![1]);
-  const height = Number(svg.match(/height="(\d+)"/)![1]);
-  assert.deepEqual(pngSize(png), [2 * width, 2 * height]);
-  assert.deepEqual(pngSize(toPng(svg, { scale: 1 })), [width, height]);
-  // Text is drawn: stripping every label changes the image (resvg drops text it has no font
-  // for without a word, so equality here would mean no glyphs were rendered).
-  const noText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, "");
-  assert.notDeepEqual(toPng(noText, { scale: 1 }), toPng(svg, { scale: 1 }));
-  const pixels = new Resvg(svg, {
-    font: { fontDirs: ["/usr/share/fonts/truetype/dejavu"], loadSystemFonts: false },
-  }).render().pixels;
-  const bare = new Resvg(noText, {
-    font: { fontDirs: ["/usr/share/fonts/truetype/dejavu"], loadSystemFonts: false },
-  }).render().pixels;
-  let changed = 0;
-  for (let i = 0; i < pixels.length; i += 4) if (pixels[i] !== bare[i]) changed++;
-  assert.ok(changed > 200, `only ${changed} pixels of text`);
+const fonts = await findTools("dejavu", "cjk-font");
+
+fonts.test({
+  name: "toPng() renders a PNG at the chosen scale, with its text drawn",
+  fn() {
+    const svg = segmentSizesChart([{ segment: 0, count: 3 }, { segment: 1, count: 5 }]);
+    const { png, warnings } = toPng(svg);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const width = Number(svg.match(/width="(\d+)"/)![1]);
+    const height = Number(svg.match(/height="(\d+)"/)![1]);
+    assert.deepEqual(pngSize(png), [2 * width, 2 * height]);
+    assert.deepEqual(pngSize(toPng(svg, { scale: 1 }).png), [width, height]);
+    // Text is drawn: stripping every label changes the image (resvg drops text it has no font
+    // for without a word, so equality here would mean no glyphs were rendered).
+    const noText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, "");
+    assert.notDeepEqual(toPng(noText, { scale: 1 }).png, toPng(svg, { scale: 1 }).png);
+    const pixels = new Resvg(svg, {
+      font: { fontDirs: ["/usr/share/fonts/truetype/dejavu"], loadSystemFonts: false },
+    }).render().pixels;
+    const bare = new Resvg(noText, {
+      font: { fontDirs: ["/usr/share/fonts/truetype/dejavu"], loadSystemFonts: false },
+    }).render().pixels;
+    let changed = 0;
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i] !== bare[i]) changed++;
+    assert.ok(changed > 200, `only ${changed} pixels of text`);
+  },
+});
+
+/** One character, large, in the charts' font, as a standalone SVG. */
+function glyph(ch: string): string {
+  return '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60">' +
+    `<text x="6" y="48" font-size="44" font-family="DejaVu Sans, sans-serif">${ch}</text></svg>`;
+}
+
+/** Pixels darker than mid-grey in a PNG as resvg decodes it. */
+function ink(png: Uint8Array): number {
+  const pixels = new Resvg(
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+      `width="60" height="60"><image width="60" height="60" xlink:href="data:image/png;base64,${
+        btoa(String.fromCharCode(...png))
+      }"/></svg>`,
+  ).render().pixels;
+  let n = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128) n++;
+  return n;
+}
+
+fonts.test({
+  name: "toPng() draws Chinese with the CJK font: distinct glyphs, not the same empty box",
+  fn() {
+    const drawn = ["国", "中", "数"].map((ch) => toPng(glyph(ch), { scale: 1 }));
+    const tofu = ["国", "中", "数"].map((ch) => toPng(glyph(ch), { scale: 1, cjkFonts: [] }));
+    for (const r of drawn) assert.deepEqual(r.warnings, []);
+    // Without a CJK font every character is the same "missing glyph" box, so the images are
+    // equal; with it each character has its own shape.
+    assert.deepEqual(tofu[0].png, tofu[1].png);
+    assert.deepEqual(tofu[1].png, tofu[2].png);
+    assert.notDeepEqual(drawn[0].png, drawn[1].png);
+    assert.notDeepEqual(drawn[1].png, drawn[2].png);
+    assert.notDeepEqual(drawn[0].png, tofu[0].png);
+    // And each glyph has more ink than the box's outline (国 is a box with strokes inside).
+    const box = ink(tofu[0].png);
+    assert.ok(box > 100, `the empty box has ${box} dark pixels`);
+    for (const r of drawn) assert.ok(ink(r.png) > 1.3 * box, `${ink(r.png)} vs ${box} dark pixels`);
+    // A whole chart with Chinese names and title differs from its tofu rendering too.
+    const chart = segmentSizesChart([{ segment: 0, count: 3 }, { segment: 1, count: 5 }], {
+      title: "细分市场规模",
+      segmentNames: { 0: "数码爱好者", 1: "价格敏感的顾客" },
+    });
+    assert.notDeepEqual(toPng(chart).png, toPng(chart, { cjkFonts: [] }).png);
+  },
+});
+
+Deno.test("toPng() warns when a chart has CJK text and no CJK font is found, and only then", () => {
+  const zh = toPng(glyph("国"), { scale: 1, cjkFonts: [] });
+  assert.equal(zh.warnings.length, 1);
+  assert.equal(zh.warnings[0].stage, "charts");
+  assert.match(zh.warnings[0].message, /Chinese, Japanese or Korean text as empty boxes/);
+  assert.match(zh.warnings[0].message, /Install Debian's fonts-noto-cjk$/);
+  assert.ok(zh.png.length > 0, "the rest of the chart is still drawn");
+  assert.deepEqual(toPng(glyph("A"), { scale: 1, cjkFonts: [] }).warnings, []);
 });
 
 Deno.test("snapshotNormalize() rounds decimals and renumbers ids in order", () => {

@@ -2,7 +2,8 @@
  * Renders the report in headless Chromium: it must draw (a PNG screenshot of a full page), log
  * nothing to the console and request nothing but the file itself. Network requests are read
  * from Chromium's NetLog: requests the page makes carry the file's origin, unlike the browser's
- * own background requests. Skipped, with a message, when Chromium is not installed.
+ * own background requests. Skipped, with one line saying what to install, when Chromium is not
+ * on PATH (and failing instead under CI=true: see _tools.ts).
  *
  * Set REPORT_SCREENSHOT=/path/report.png to keep the screenshot.
  */
@@ -18,19 +19,9 @@ import {
 } from "../pipeline/charts/charts.ts";
 import { rng } from "../pipeline/math/random.ts";
 import { reportInputs } from "./report_data.ts";
+import { findTools } from "./_tools.ts";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-  .find((p) => {
-    try {
-      return Deno.statSync(p).isFile;
-    } catch {
-      return false;
-    }
-  });
-const SKIP = CHROMIUM ? "" : " (skipped: no Chromium at /usr/bin/chromium)";
-if (!CHROMIUM) {
-  console.warn("report_browser_test: Chromium not found, the browser checks are skipped");
-}
+const tools = await findTools("chromium");
 
 interface Rendered {
   png: Uint8Array;
@@ -44,7 +35,7 @@ async function render(html: string, size: [number, number]): Promise<Rendered> {
   try {
     const page = `${dir}/report.html`, shot = `${dir}/shot.png`, net = `${dir}/net.json`;
     await Deno.writeTextFile(page, html);
-    const out = await new Deno.Command(CHROMIUM!, {
+    const out = await new Deno.Command(tools.path("chromium"), {
       args: [
         "--headless",
         "--no-sandbox",
@@ -133,9 +124,8 @@ function charts(names: Record<number, string>): Record<string, string> {
   };
 }
 
-Deno.test({
-  name: `the report renders in headless Chromium with no console message and no network${SKIP}`,
-  ignore: !CHROMIUM,
+tools.test({
+  name: "the report renders in headless Chromium with no console message and no network",
   sanitizeResources: false,
   async fn() {
     const base = await reportInputs();
@@ -152,9 +142,8 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: `the browser check catches a page that logs or loads from the network${SKIP}`,
-  ignore: !CHROMIUM,
+tools.test({
+  name: "the browser check catches a page that logs or loads from the network",
   sanitizeResources: false,
   async fn() {
     const bad = `<!DOCTYPE html><html><body><img src="http://192.0.2.1/x.png">` +

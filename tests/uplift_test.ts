@@ -23,6 +23,7 @@ import {
   studentTCdf,
   studentTQuantile,
 } from "../pipeline/math/mod.ts";
+import { findTools } from "./_tools.ts";
 
 const HILLSTROM = fromFileUrl(
   new URL("../../shared/datasets/hillstrom-email/hillstrom.csv", import.meta.url),
@@ -253,24 +254,9 @@ Deno.test("upliftBySegment() refuses a missing arm column, absent control, text 
   );
 });
 
-// scipy as the oracle for every per-segment row, Q and the adjustments, via /usr/bin/python3.
-const CI = Deno.env.get("CI") === "true";
-async function scipyProblem(): Promise<string | null> {
-  try {
-    const out = await new Deno.Command("/usr/bin/python3", {
-      args: ["-c", "import scipy.stats, numpy"],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (out.success) return null;
-    const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
-    return `scipy does not import (${err})`;
-  } catch {
-    return "/usr/bin/python3 is missing";
-  }
-}
-const problem = await scipyProblem();
-if (problem && !CI) console.log(`uplift_test: skipping the scipy oracle test: ${problem}`);
+// scipy as the oracle for every per-segment row, Q and the adjustments, via the first python3
+// on PATH that imports scipy (see _tools.ts).
+const tools = await findTools("scipy");
 
 /** Recomputes the per-segment rows from the raw CSV with scipy.stats and numpy. */
 const ORACLE = `
@@ -333,12 +319,10 @@ for arm in ["Mens E-Mail", "Womens E-Mail"]:
 print(json.dumps(dict(rows=out, het=het)))
 `;
 
-Deno.test({
+tools.test({
   name: "upliftBySegment() agrees with scipy on every Hillstrom zip-code comparison",
-  ignore: problem !== null && !CI,
   fn: async () => {
-    if (problem) throw new Error(`CI=true, but ${problem}`);
-    const out = await new Deno.Command("/usr/bin/python3", {
+    const out = await new Deno.Command(tools.path("scipy"), {
       args: ["-c", ORACLE, HILLSTROM],
       stdout: "piped",
       stderr: "piped",

@@ -22,6 +22,7 @@ import {
   valueBySegment,
 } from "../pipeline/value/mod.ts";
 import { digamma, lgamma, lnHyp2f1 } from "../pipeline/math/mod.ts";
+import { findTools } from "./_tools.ts";
 
 const DIR = fromFileUrl(new URL("../../shared/datasets/cdnow-sample", import.meta.url));
 const BTYD = { r: 0.2425982, alpha: 4.4136842, a: 0.7929899, b: 2.4261667 };
@@ -317,30 +318,13 @@ Deno.test("the fits refuse impossible summaries", () => {
   );
 });
 
-// Special functions against scipy (an independent implementation), via /usr/bin/python3.
-const CI = Deno.env.get("CI") === "true";
-async function scipyProblem(): Promise<string | null> {
-  try {
-    const out = await new Deno.Command("/usr/bin/python3", {
-      args: ["-c", "import scipy.special, numpy"],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (out.success) return null;
-    const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
-    return `scipy does not import (${err})`;
-  } catch {
-    return "/usr/bin/python3 is missing";
-  }
-}
-const problem = await scipyProblem();
-if (problem && !CI) console.log(`value_test: skipping the scipy oracle test: ${problem}`);
+// Special functions against scipy (an independent implementation), via the first python3
+// on PATH that imports scipy (see _tools.ts).
+const tools = await findTools("scipy");
 
-Deno.test({
+tools.test({
   name: "lgamma(), digamma() and lnHyp2f1() agree with scipy.special",
-  ignore: problem !== null && !CI,
   fn: async () => {
-    if (problem) throw new Error(`CI=true, but ${problem}`);
     const xs = [1e-3, 0.2426, 0.5, 1, 2.4258, 7.5, 10, 33.3, 1e3, 2.5e5];
     const hyp = [
       [0.24, 2.4, 2.2, 0.5],
@@ -367,7 +351,7 @@ Deno.test({
       `print(json.dumps({"lg": [float(gammaln(x)) for x in d["xs"]],` +
       ` "psi": [float(psi(x)) for x in d["xs"]],` +
       ` "h": [float(np.log(hyp2f1(*h))) for h in d["hyp"]]}))`;
-    const child = new Deno.Command("/usr/bin/python3", {
+    const child = new Deno.Command(tools.path("scipy"), {
       args: ["-c", script],
       stdin: "piped",
       stdout: "piped",

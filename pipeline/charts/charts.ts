@@ -10,6 +10,7 @@
  */
 
 import { Resvg } from "@resvg/resvg-js";
+import type { StageWarning } from "../types.ts";
 import { renameIds, round } from "./_svg.ts";
 
 export {
@@ -73,6 +74,22 @@ export { upliftChart, type UpliftChartOptions, type UpliftPoint } from "./_uplif
 /** Where Debian and Ubuntu install DejaVu, the font the charts name. */
 export const DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu";
 
+/**
+ * Fonts with Chinese, Japanese and Korean glyphs, best first: each entry is one package's files.
+ * DejaVu has none, so without one of these resvg draws such text as empty boxes. Debian's
+ * fonts-noto-cjk comes first (regular and bold: chart titles are bold), then fonts-wqy-zenhei.
+ */
+export const CJK_FONTS: readonly (readonly string[])[] = [
+  [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+  ],
+  ["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"],
+];
+
+/** Han, kana, Hangul, CJK punctuation and full-width forms: text that needs a CJK font. */
+const CJK_TEXT = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]/;
+
 /** Options of {@link toPng}. */
 export interface PngOptions {
   /** Pixels per SVG unit (2 gives crisp images on high-density screens). @default 2 */
@@ -82,19 +99,35 @@ export interface PngOptions {
    * system's fonts (resvg draws no text at all when it finds no font).
    */
   fontDirs?: string[];
+  /**
+   * Font files for Chinese, Japanese and Korean text, loaded only when the chart has some (the
+   * Noto files are 40 MB and take about 0.1 s to read, for every chart); `[]` loads none.
+   * @default the files of the first entry of {@link CJK_FONTS} that is installed
+   */
+  cjkFonts?: string[];
+}
+
+/** What {@link toPng} returns. */
+export interface PngResult {
+  png: Uint8Array;
+  /** A missing CJK font for a chart that has such text (its characters are drawn as boxes). */
+  warnings: StageWarning[];
 }
 
 /**
- * Rasterises a chart's SVG to PNG bytes with resvg, on a white background.
+ * Rasterises a chart's SVG to PNG bytes with resvg, on a white background. Text in Chinese,
+ * Japanese or Korean is drawn with a CJK font (resvg falls back to it for the glyphs DejaVu
+ * lacks); when the chart has such text and no CJK font is installed, the result carries a
+ * warning instead of failing, since the rest of the chart is still right.
  *
  * @example
  * ```ts
  * import { segmentSizesChart, toPng } from "./charts.ts";
- * const png = toPng(segmentSizesChart([{ segment: 0, count: 3 }]));
- * if (png[1] !== 0x50) throw new Error("not a PNG"); // "\x89PNG"
+ * const { png, warnings } = toPng(segmentSizesChart([{ segment: 0, count: 3 }]));
+ * if (png[1] !== 0x50 || warnings.length !== 0) throw new Error("not a PNG"); // "\x89PNG"
  * ```
  */
-export function toPng(svg: string, options: PngOptions = {}): Uint8Array {
+export function toPng(svg: string, options: PngOptions = {}): PngResult {
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 16)) {
     throw new RangeError(
@@ -102,12 +135,49 @@ export function toPng(svg: string, options: PngOptions = {}): Uint8Array {
     );
   }
   const dirs = options.fontDirs ?? (dirExists(DEJAVU_DIR) ? [DEJAVU_DIR] : []);
+  const warnings: StageWarning[] = [];
+  let files: string[] = [];
+  if (CJK_TEXT.test(svg)) {
+    files = options.cjkFonts ?? installedCjkFonts();
+    if (files.length === 0) {
+      const looked = options.cjkFonts
+        ? "none was given"
+        : `looked for ${CJK_FONTS.map((set) => set[0]).join(" and ")}`;
+      warnings.push({
+        stage: "charts",
+        message: "PNG charts show Chinese, Japanese or Korean text as empty boxes: no CJK " +
+          `font was found (${looked}). Install Debian's fonts-noto-cjk`,
+      });
+    }
+  }
   const resvg = new Resvg(svg, {
     background: "white",
     fitTo: { mode: "zoom", value: scale },
-    font: { fontDirs: dirs, loadSystemFonts: dirs.length === 0, defaultFontFamily: "DejaVu Sans" },
+    font: {
+      fontDirs: dirs,
+      fontFiles: files,
+      loadSystemFonts: dirs.length === 0,
+      defaultFontFamily: "DejaVu Sans",
+    },
   });
-  return new Uint8Array(resvg.render().asPng());
+  return { png: new Uint8Array(resvg.render().asPng()), warnings };
+}
+
+/** The files of the first installed entry of {@link CJK_FONTS}; none when none is. */
+export function installedCjkFonts(): string[] {
+  for (const set of CJK_FONTS) {
+    const present = set.filter(fileExists);
+    if (present.length > 0) return present;
+  }
+  return [];
+}
+
+function fileExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function dirExists(path: string): boolean {

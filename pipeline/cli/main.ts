@@ -5,13 +5,13 @@
  * @module
  */
 
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import pl from "nodejs-polars";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { loadConfig } from "../config.ts";
-import { InputError } from "../errors.ts";
+import { didYouMean, InputError } from "../errors.ts";
 import { ingest } from "../ingest/mod.ts";
-import { type Manifest, runFolder, runJob } from "../runner/mod.ts";
+import { configFile, type Manifest, runFolder, runJob, STAGES } from "../runner/mod.ts";
 import { pullModels, resolveModelsConfig } from "../text/mod.ts";
 import { createProgress } from "../progress.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -22,6 +22,7 @@ import {
   formatRunsTable,
   listRuns,
   recordRun,
+  type RunRow,
 } from "../history/mod.ts";
 import { runNotebooks } from "../notebook/mod.ts";
 import { score, type ScoringModel } from "../score/mod.ts";
@@ -38,7 +39,82 @@ function log(io: Io, line: string) {
   if (!io.quiet && !io.json) console.error(line);
 }
 
-function printSummary(m: Manifest) {
+/** Parses an option value as an integer, or says in one line what was expected. */
+function integer(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n)) {
+    throw new InvalidArgumentError(`Expected an integer. Got ${JSON.stringify(value)} instead`);
+  }
+  return n;
+}
+
+/** Checks an option value names a stage before anything runs. */
+function stageName(value: string): string {
+  const names = STAGES.map((s) => s.name);
+  if (!names.includes(value)) {
+    throw new InvalidArgumentError(
+      `Unknown stage '${value}'${didYouMean(value, names)}; stages: ${names.join(", ")}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads a run folder's manifest, or says in one line that the folder holds no run and how to
+ * make one (a raw "No such file or directory" names neither).
+ */
+function readManifest(runDir: string): Manifest {
+  const file = join(runDir, "manifest.json");
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    const what = exists(runDir) ? "it has no manifest.json" : "the folder does not exist";
+    throw new InputError(
+      `No run in ${runDir}: ${what} (make one with \`deno task run --out ${runDir}\`)`,
+      { file },
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`Cannot read ${file}: ${(e as Error).message}`, { file });
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a JSON file the user named, or says in one line what is wrong with it. */
+function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new InputError(`Cannot read ${what} ${file}: no such file`, { file });
+    }
+    throw e;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`Cannot read ${what} ${file}: ${(e as Error).message}`, { file });
+  }
+}
+
+/**
+ * The run's summary: stages, rows, warnings, whether the history gained a run, and last the
+ * report's path, the file most people open next.
+ */
+function printSummary(m: Manifest, runDir: string, recorded?: RunRow) {
   console.log(`Run '${m.name}' finished in ${m.seconds.toFixed(1)} s (seed ${m.seed})`);
   for (const s of m.stages) {
     const time = s.seconds !== undefined && s.status === "ran" ? ` ${s.seconds.toFixed(2)} s` : "";
@@ -59,6 +135,18 @@ function printSummary(m: Manifest) {
       `  warning [${w.stage}] ${w.message}${w.count && w.count > 1 ? ` (×${w.count})` : ""}`,
     );
   }
+  if (recorded && recorded.startedAt !== m.startedAt) {
+    console.log(
+      `Nothing changed since run #${recorded.id} (every stage cached): marked it re-checked ` +
+        "in the history instead of adding a run",
+    );
+  } else if (recorded) {
+    console.log(`Recorded as run #${recorded.id} in ${DEFAULT_HISTORY}`);
+  }
+  const report = m.stages.find((s) => s.name === "report");
+  const path = relative(Deno.cwd(), join(runDir, "report.html")) || "report.html";
+  if (report?.status === "ran" || report?.status === "cached") console.log(`Report: ${path}`);
+  else console.log(`Report: not written (report stage ${report?.reason ?? report?.status})`);
 }
 
 /** Builds the CLI program (exported so tests can drive it without a subprocess). */
@@ -71,10 +159,10 @@ export function program(): Command {
     .description("Run the pipeline on a dataset config and write a run folder")
     .option("-c, --config <file>", "dataset config", "data/sample/config.json")
     .option("-o, --out <dir>", "run folder (default runs/<config name>)")
-    .option("--seed <n>", "override the config's seed", (v) => Number(v))
+    .option("--seed <n>", "override the config's seed", integer)
     .option("--force", "rerun every stage, even unchanged ones", false)
-    .option("--from <stage>", "start at this stage (earlier ones must be cached)")
-    .option("--until <stage>", "stop after this stage")
+    .option("--from <stage>", "start at this stage (earlier ones must be cached)", stageName)
+    .option("--until <stage>", "stop after this stage", stageName)
     .option("-q, --quiet", "print nothing but errors", false)
     .option("--json", "print the manifest as JSON", false)
     .option("--no-history", "do not record the run in runs/history.sqlite")
@@ -95,9 +183,10 @@ export function program(): Command {
           },
         });
         progress.stop();
-        if (o.history) recordRun(DEFAULT_HISTORY, runFolder(manifest.name, o.out), manifest);
+        const runDir = runFolder(manifest.name, o.out);
+        const recorded = o.history ? recordRun(DEFAULT_HISTORY, runDir, manifest) : undefined;
         if (o.json) console.log(JSON.stringify(manifest, null, 1));
-        else if (!o.quiet) printSummary(manifest);
+        else if (!o.quiet) printSummary(manifest, runDir, recorded);
       } finally {
         progress.stop();
       }
@@ -110,7 +199,7 @@ export function program(): Command {
     .requiredOption("-o, --out <file>", "CSV to write (a Parquet file with the same name too)")
     .option("-q, --quiet", "print nothing but errors", false)
     .action(async (o) => {
-      const model: ScoringModel = JSON.parse(await Deno.readTextFile(o.model));
+      const model = readJsonFile(o.model, "model") as ScoringModel;
       const loaded = await loadConfig(o.config);
       const { outputs: ingested } = await ingest(loaded);
       const { outputs, warnings } = await score(model, ingested.tables, {
@@ -149,8 +238,8 @@ export function program(): Command {
     .description("Bring a run's personas, charts and report.html up to date and print its path")
     .option("-r, --run <dir>", "run folder", "runs/sample")
     .action(async (o) => {
-      const manifest = JSON.parse(await Deno.readTextFile(join(o.run, "manifest.json")));
-      await runJob(manifest.config.path, { runDir: o.run, seed: manifest.seed });
+      const manifest = readManifest(o.run);
+      await runJob(configFile(manifest, o.run), { runDir: o.run, seed: manifest.seed });
       console.log(join(o.run, "report.html"));
     });
 
@@ -225,8 +314,8 @@ export function program(): Command {
 
   cli.command("generate")
     .description("Write synthetic e-commerce data with five planted customer groups")
-    .option("-n, --customers <n>", "number of customers", (v) => Number(v), 3000)
-    .option("--seed <n>", "random seed", (v) => Number(v), 42)
+    .option("-n, --customers <n>", "number of customers", integer, 3000)
+    .option("--seed <n>", "random seed", integer, 42)
     .option("-o, --out <dir>", "output folder", "data/sample")
     .option("--dirty", "inject every kind of row-level defect (listed in defects.csv)", false)
     .option("-q, --quiet", "print nothing but errors", false)
@@ -263,23 +352,41 @@ export function program(): Command {
   return cli;
 }
 
+/**
+ * An error message as one line: its first line, and when there are more (a tool's output, say)
+ * the last of them, which usually names the cause, with where to see them all.
+ *
+ * @example
+ * ```ts
+ * import { oneLine } from "./main.ts";
+ * const m = oneLine("Executing 03.ipynb failed (exit code 1):\nTraceback…\nKeyError: 'x'");
+ * if (m !== "Executing 03.ipynb failed (exit code 1): KeyError: 'x' (PERSONAE_DEBUG=1 " +
+ *     "shows all 3 lines)") throw new Error(m);
+ * ```
+ */
+export function oneLine(message: string): string {
+  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  if (lines.length <= 1) return lines[0] ?? "";
+  return `${lines[0].replace(/:$/, "")}: ${lines.at(-1)} ` +
+    `(PERSONAE_DEBUG=1 shows all ${lines.length} lines)`;
+}
+
 /** Runs the CLI with arguments and returns the exit code (errors printed, never thrown). */
 export async function main(args: string[]): Promise<number> {
   try {
     await program().parseAsync(args, { from: "user" });
     return EXIT.ok;
   } catch (e) {
+    // Commander has printed its one-line message already.
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      return EXIT.input;
-    }
-    // Stack traces are for developers: PERSONAE_DEBUG=1 shows them.
+    // Stack traces and long tool output are for developers: PERSONAE_DEBUG=1 shows them.
     const debug = Deno.env.get("PERSONAE_DEBUG") === "1";
-    console.error(e instanceof Error ? (debug ? e.stack : `error: ${e.message}`) : String(e));
-    return EXIT.failure;
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(debug && e instanceof Error ? e.stack : `error: ${oneLine(message)}`);
+    // A file that is not there is bad input, whichever command found it missing.
+    return e instanceof InputError || e instanceof Deno.errors.NotFound ? EXIT.input : EXIT.failure;
   }
 }
 

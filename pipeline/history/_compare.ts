@@ -217,3 +217,74 @@ export function matchSegments(t: Transition): SegmentMatch[] {
     j >= 0 && t.counts[i][j] > 0 ? [{ a: t.a[i], b: t.b[j], customers: t.counts[i][j] }] : []
   );
 }
+
+/** The figures every comparison leads with, by their short names. */
+export const KEY_METRICS = ["segments", "silhouette", "macroF1", "rows"] as const;
+
+/** One of {@link KEY_METRICS}. */
+export type KeyMetric = typeof KEY_METRICS[number];
+
+/**
+ * Where each key metric is read from: a stage's metrics, the first of `keys` present, else the
+ * first top-level metric of the stage matching `like` (the classifier has reported its macro-F1
+ * under several names).
+ */
+const KEY_SOURCES: Record<KeyMetric, { stage: string; keys: string[]; like?: RegExp }> = {
+  segments: { stage: "cluster", keys: ["segments"] },
+  silhouette: { stage: "cluster", keys: ["silhouette"] },
+  macroF1: {
+    stage: "classify",
+    keys: ["testMacroF1", "macroF1", "cvMacroF1"],
+    like: /macro_?f1/i,
+  },
+  rows: { stage: "matrix", keys: ["rows"] },
+};
+
+/**
+ * Each key metric's value and the flattened metric it came from (`cluster.silhouette`…), so a
+ * comparison lists it once, under its short name.
+ *
+ * @example
+ * ```ts
+ * import { keyMetrics } from "./_compare.ts";
+ * const k = keyMetrics({ "cluster.segments": 5, "classify.cvMacroF1": 0.9 });
+ * if (k.segments?.value !== 5 || k.macroF1?.source !== "classify.cvMacroF1") throw new Error();
+ * ```
+ */
+export function keyMetrics(
+  flat: Readonly<Record<string, number>>,
+): Partial<Record<KeyMetric, { value: number; source: string }>> {
+  const out: Partial<Record<KeyMetric, { value: number; source: string }>> = {};
+  for (const key of KEY_METRICS) {
+    const { stage, keys, like } = KEY_SOURCES[key];
+    const top = Object.keys(flat).filter((k) =>
+      k.startsWith(`${stage}.`) && !k.includes(".", stage.length + 1)
+    );
+    const source = keys.map((k) => `${stage}.${k}`).find((k) => k in flat) ??
+      (like && top.find((k) => like.test(k.slice(stage.length + 1))));
+    if (source !== undefined) out[key] = { value: flat[source], source };
+  }
+  return out;
+}
+
+/** Prefix of the stored metrics that hold each stage's duration (stages that ran). */
+export const STAGE_SECONDS = "stageSeconds.";
+
+/**
+ * Whether a metric says how long a run took or how much it reused (seconds, throughput, cache
+ * hits, texts sent through a model) rather than what it found: such figures change from run to
+ * run with the machine and the cache, so comparisons list them apart from the quality metrics.
+ */
+export function isTiming(metric: string): boolean {
+  return /seconds|persecond|cachehits|inferred/i.test(metric);
+}
+
+/**
+ * The order of run B's segments as transition columns: each one matched to a segment of A in
+ * the order of A's rows (so the matched pairs run down the diagonal), then B's unmatched
+ * segments in ascending order.
+ */
+export function columnOrder(t: Transition, matching: readonly SegmentMatch[]): number[] {
+  const matched = t.a.flatMap((s) => matching.filter((m) => m.a === s).map((m) => m.b));
+  return [...matched, ...t.b.filter((s) => !matched.includes(s))];
+}

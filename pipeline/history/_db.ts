@@ -12,8 +12,12 @@ import { dirname } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { InputError } from "../errors.ts";
 
-/** Bumped when the tables change shape; an unknown newer version is refused, not guessed at. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the tables change shape; an unknown newer version is refused, not guessed at.
+ * Version 2 added `runs.rechecked_at` and the `segment_names` table; version 1 files are
+ * migrated in place when opened.
+ */
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -32,6 +36,7 @@ CREATE TABLE IF NOT EXISTS runs (
   rows INTEGER,
   seconds REAL NOT NULL,
   customers INTEGER NOT NULL,
+  rechecked_at TEXT,
   UNIQUE (run_dir, started_at)
 );
 CREATE INDEX IF NOT EXISTS runs_folder ON runs (folder);
@@ -45,6 +50,12 @@ CREATE TABLE IF NOT EXISTS customer_lists (
   hash TEXT PRIMARY KEY,
   count INTEGER NOT NULL,
   ids BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS segment_names (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  segment INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (run_id, segment)
 );
 CREATE TABLE IF NOT EXISTS assignments (
   run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
@@ -81,9 +92,14 @@ export function openHistory(path: string, create: boolean): DatabaseSync {
       { file: path },
     );
   }
-  if (version < SCHEMA_VERSION && create) {
-    db.exec(SCHEMA);
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  // An older file is brought up to date even when opened to read: the reads need the new shape.
+  if (version < SCHEMA_VERSION) {
+    const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'runs'").get();
+    transaction(db, () => {
+      if (hasRuns && version === 1) db.exec("ALTER TABLE runs ADD COLUMN rechecked_at TEXT");
+      db.exec(SCHEMA);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    });
   }
   return db;
 }
@@ -151,4 +167,23 @@ export function readAssignments(db: DatabaseSync, runId: number): StoredAssignme
   ).get(runId) as { ids: Uint8Array; count: number; segments: Uint8Array } | undefined;
   if (!row) return undefined;
   return { ids: unpackIds(row.ids, row.count), segments: unpackSegments(row.segments) };
+}
+
+/** A run's segment names (segment → name), as the personas named them. */
+export function writeSegmentNames(
+  db: DatabaseSync,
+  runId: number,
+  names: Readonly<Record<number, string>>,
+): void {
+  const put = db.prepare(
+    "INSERT OR REPLACE INTO segment_names (run_id, segment, name) VALUES (?, ?, ?)",
+  );
+  for (const [segment, name] of Object.entries(names)) put.run(runId, Number(segment), name);
+}
+
+/** A run's segment names; empty when the run named none (it stopped before the personas). */
+export function readSegmentNames(db: DatabaseSync, runId: number): Record<number, string> {
+  const rows = db.prepare("SELECT segment, name FROM segment_names WHERE run_id = ?")
+    .all(runId) as { segment: number; name: string }[];
+  return Object.fromEntries(rows.map((r) => [Number(r.segment), r.name]));
 }

@@ -1,41 +1,56 @@
 /**
- * Run history: every run's config, seed, key metrics and assignments in one SQLite file
- * (default `runs/history.sqlite`), so two runs can be compared after their folders were
- * overwritten: what changed in the config, how the metrics moved, and where customers went.
+ * Run history: every run's config, seed, key metrics, timings, assignments and segment names in
+ * one SQLite file (default `runs/history.sqlite`), so two runs can be compared after their
+ * folders were overwritten: what changed in the config, how the quality metrics and the timings
+ * moved, and where customers went, segment by named segment. A rerun that found nothing to do
+ * re-checks the run it repeats instead of adding one.
  *
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { adjustedRandIndex } from "../cluster/mod.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import type { Manifest } from "../runner/mod.ts";
 import type { StageRecord } from "../runner/mod.ts";
-import { artifactExists, type ArtifactSpec, loadArtifact } from "../runner/mod.ts";
+import { artifactExists, type ArtifactSpec, loadArtifact, STAGES } from "../runner/mod.ts";
+import { POOLED_SEGMENT } from "../privacy.ts";
 import {
   alignAssignments,
+  columnOrder,
   type ConfigChange,
   flattenMetrics,
+  isTiming,
   jsonDiff,
+  KEY_METRICS,
+  type KeyMetric,
+  keyMetrics,
   matchSegments,
   type SegmentMatch,
+  STAGE_SECONDS,
   type Transition,
   transitionTable,
 } from "./_compare.ts";
 import {
   openHistory,
   readAssignments,
+  readSegmentNames,
   type StoredAssignments,
   transaction,
   writeAssignments,
+  writeSegmentNames,
 } from "./_db.ts";
 import type pl from "nodejs-polars";
 
-export type { ConfigChange, SegmentMatch, Transition };
-export { matchSegments, transitionTable };
-export { formatComparison, formatRunsTable, transitionRows } from "./_format.ts";
+export type { ConfigChange, KeyMetric, SegmentMatch, Transition };
+export { columnOrder, KEY_METRICS, matchSegments, transitionTable };
+export {
+  formatComparison,
+  formatRunsTable,
+  transitionRows,
+  type TransitionRowsOptions,
+} from "./_format.ts";
 
 /** Where the CLI keeps the history unless told otherwise. */
 export const DEFAULT_HISTORY = "runs/history.sqlite";
@@ -51,7 +66,12 @@ export interface RunRow {
   runDir: string;
   startedAt: string;
   finishedAt: string;
-  /** sha-256 of the effective config (the config with the run's seed), keys sorted. */
+  /**
+   * When a rerun last found nothing to do (every stage cached) and so confirmed this run instead
+   * of adding one; null when none did.
+   */
+  recheckedAt: string | null;
+  /** sha-256 of the config file's text: the hash the manifest and the report print. */
   configHash: string;
   seed: number;
   segments: number | null;
@@ -64,9 +84,6 @@ export interface RunRow {
   /** Customers whose segment is stored (0 when the run stopped before clustering). */
   customers: number;
 }
-
-/** Key metrics of a comparison, always listed first, in this order. */
-export const KEY_METRICS = ["segments", "silhouette", "macroF1", "rows", "seconds"] as const;
 
 /** How one metric moved from run A to run B (delta is b − a when both are known). */
 export interface MetricDelta {
@@ -82,8 +99,18 @@ export interface RunComparison {
   b: RunRow;
   /** Every config leaf that differs (the seed included: it is part of the effective config). */
   configDiff: ConfigChange[];
-  /** The key metrics, then every other stage metric whose value differs. */
-  metricDeltas: MetricDelta[];
+  /**
+   * What the runs found: the key metrics ({@link KEY_METRICS}), then every other stage metric
+   * whose value differs, each listed once (a key metric's own stage metric is not repeated).
+   */
+  quality: MetricDelta[];
+  /**
+   * How long each run took and how much it reused: the whole run (`seconds`), each stage that ran
+   * (`stageSeconds.<stage>`), then the stages' own timing metrics, cache hits and model calls.
+   */
+  timings: MetricDelta[];
+  /** Each run's segment names (segment → name), empty for a run that named none. */
+  names: { a: Record<number, string>; b: Record<number, string> };
   /** Customers with a segment in both runs. */
   common: number;
   onlyA: number;
@@ -93,34 +120,10 @@ export interface RunComparison {
   transition: Transition;
   /** The one-to-one pairing of A's segments with B's that keeps the most customers together. */
   matching: SegmentMatch[];
+  /** B's segments as transition columns: matched ones in the order of A's rows, then the rest. */
+  columns: number[];
   /** Common customers not in the segment matched to their old one (all of a new segment's). */
   moved: number;
-}
-
-/** JSON with object keys sorted at every level, so equal configs hash equal. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_k, v) =>
-      typeof v === "object" && v !== null && !Array.isArray(v)
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-        : v,
-  );
-}
-
-/** A stage's metric: the first of `keys` that is a number, else the first key matching `like`. */
-function metric(
-  stages: readonly StageRecord[],
-  stage: string,
-  keys: string[],
-  like?: RegExp,
-): number | null {
-  const m = stages.find((s) => s.name === stage)?.metrics;
-  if (!m) return null;
-  const isNumber = (k: string) => typeof m[k] === "number" && Number.isFinite(m[k]);
-  const key = keys.find(isNumber) ??
-    (like && Object.keys(m).find((k) => like.test(k) && isNumber(k)));
-  return key === undefined ? null : m[key] as number;
 }
 
 function clustered(stages: readonly StageRecord[]): boolean {
@@ -128,7 +131,31 @@ function clustered(stages: readonly StageRecord[]): boolean {
   return s?.status === "ran" || s?.status === "cached";
 }
 
+function named(stages: readonly StageRecord[]): boolean {
+  const s = stages.find((r) => r.name === "personas");
+  return s?.status === "ran" || s?.status === "cached";
+}
+
 const ASSIGNMENTS: ArtifactSpec = { name: "assignments", kind: "csv" };
+const PERSONAS: ArtifactSpec = { name: "personas", kind: "json" };
+
+/**
+ * Segment → name from the run's personas: each persona names its segment; the persona of the
+ * pooled small segments names them all and the pooled label (-2) that outputs give them.
+ */
+function readSegmentNamesOf(runDir: string): Record<number, string> {
+  const personas = loadArtifact(runDir, PERSONAS) as {
+    kind: string;
+    segments: number[];
+    name: string;
+  }[];
+  const names: Record<number, string> = {};
+  for (const p of personas) {
+    for (const s of p.segments) names[s] = p.name;
+    if (p.kind !== "segment") names[POOLED_SEGMENT] = p.name;
+  }
+  return names;
+}
 
 /** Reads assignments.csv, sorted by customer id. */
 function readRunAssignments(runDir: string): StoredAssignments {
@@ -158,6 +185,7 @@ function toRow(r: Record<string, unknown>): RunRow {
     runDir: r.run_dir as string,
     startedAt: r.started_at as string,
     finishedAt: r.finished_at as string,
+    recheckedAt: (r.rechecked_at as string | null) ?? null,
     configHash: r.config_hash as string,
     seed: Number(r.seed),
     segments: r.segments === null ? null : Number(r.segments),
@@ -169,16 +197,19 @@ function toRow(r: Record<string, unknown>): RunRow {
   };
 }
 
-const COLUMNS = "id, name, folder, run_dir, started_at, finished_at, config_hash, seed, " +
-  "segments, silhouette, macro_f1, rows, seconds, customers";
+const COLUMNS = "id, name, folder, run_dir, started_at, finished_at, rechecked_at, config_hash, " +
+  "seed, segments, silhouette, macro_f1, rows, seconds, customers";
 
 /**
- * Records a run in the history: its config, seed, key metrics, every numeric stage metric, and
- * its assignments (when the cluster stage ran or was cached). Recording the same run twice (same
- * folder and start time) keeps one entry. Returns the run's row.
+ * Records a run in the history: its config, seed, key metrics, every numeric stage metric, the
+ * duration of each stage that ran, its assignments (when the cluster stage ran or was cached)
+ * and its segment names (when the personas did). Recording the same run twice (same folder and
+ * start time) keeps one entry. A rerun in which no stage ran (everything cached) adds no run:
+ * it marks the folder's latest run, when that run has the same config text and seed, as
+ * re-checked. Returns the run's row (the re-checked one in that case).
  *
  * @param dbPath The history database; created with its folder when missing.
- * @param runDir The run folder (assignments.csv is read from it).
+ * @param runDir The run folder (assignments.csv and personas.json are read from it).
  * @param manifest The run's manifest. @default the folder's manifest.json
  */
 export function recordRun(dbPath: string, runDir: string, manifest?: Manifest): RunRow {
@@ -188,13 +219,31 @@ export function recordRun(dbPath: string, runDir: string, manifest?: Manifest): 
   const config = typeof m.config.value === "object" && m.config.value !== null
     ? { ...m.config.value, seed: m.seed }
     : { value: m.config.value, seed: m.seed };
-  const configJson = canonicalJson(config);
-  const assignments = clustered(m.stages) && artifactExists(dir, ASSIGNMENTS)
-    ? readRunAssignments(dir)
-    : undefined;
+  const flat = flattenMetrics(m.stages);
+  const key = keyMetrics(flat);
+  const nothingRan = m.stages.every((s) => s.status !== "ran");
   const db = openHistory(dbPath, true);
+  const byId = db.prepare(`SELECT ${COLUMNS} FROM runs WHERE id = ?`);
   try {
     return transaction(db, () => {
+      if (nothingRan) {
+        const last = db.prepare(
+          `SELECT id, config_hash, seed, started_at FROM runs WHERE run_dir = ?
+           ORDER BY id DESC LIMIT 1`,
+        ).get(dir) as
+          | { id: number; config_hash: string; seed: number; started_at: string }
+          | undefined;
+        if (
+          last && last.config_hash === m.config.sha256 && Number(last.seed) === m.seed &&
+          last.started_at !== m.startedAt
+        ) {
+          db.prepare("UPDATE runs SET rechecked_at = ? WHERE id = ?").run(m.finishedAt, last.id);
+          return toRow(byId.get(last.id) as Record<string, unknown>);
+        }
+      }
+      const assignments = clustered(m.stages) && artifactExists(dir, ASSIGNMENTS)
+        ? readRunAssignments(dir)
+        : undefined;
       const inserted = db.prepare(
         `INSERT INTO runs (name, folder, run_dir, started_at, finished_at, config_hash,
            config_json, seed, segments, silhouette, macro_f1, rows, seconds, customers)
@@ -206,21 +255,31 @@ export function recordRun(dbPath: string, runDir: string, manifest?: Manifest): 
         dir,
         m.startedAt,
         m.finishedAt,
-        createHash("sha256").update(configJson).digest("hex"),
-        configJson,
+        m.config.sha256,
+        JSON.stringify(config),
         m.seed,
-        metric(m.stages, "cluster", ["segments"]),
-        metric(m.stages, "cluster", ["silhouette"]),
-        metric(m.stages, "classify", ["testMacroF1", "macroF1", "cvMacroF1"], /macro_?f1/i),
-        metric(m.stages, "matrix", ["rows"]),
+        key.segments?.value ?? null,
+        key.silhouette?.value ?? null,
+        key.macroF1?.value ?? null,
+        key.rows?.value ?? null,
         m.seconds,
         assignments?.ids.length ?? 0,
       );
       if (inserted.changes > 0) {
         const id = Number(inserted.lastInsertRowid);
         const put = db.prepare("INSERT INTO metrics (run_id, metric, value) VALUES (?, ?, ?)");
-        for (const [k, v] of Object.entries(flattenMetrics(m.stages))) put.run(id, k, v);
+        for (const [k, v] of Object.entries(flat)) put.run(id, k, v);
+        // Only stages that ran: a cached stage's record repeats the seconds of the run it
+        // came from.
+        for (const s of m.stages) {
+          if (s.status === "ran" && s.seconds !== undefined) {
+            put.run(id, STAGE_SECONDS + s.name, s.seconds);
+          }
+        }
         if (assignments) writeAssignments(db, id, assignments);
+        if (named(m.stages) && artifactExists(dir, PERSONAS)) {
+          writeSegmentNames(db, id, readSegmentNamesOf(dir));
+        }
       }
       return toRow(
         db.prepare(`SELECT ${COLUMNS} FROM runs WHERE run_dir = ? AND started_at = ?`)
@@ -311,28 +370,55 @@ export function findRun(db: DatabaseSync, ref: string | number, dbPath = "the hi
   );
 }
 
-function metricDeltas(db: DatabaseSync, a: RunRow, b: RunRow): MetricDelta[] {
-  const delta = (metric: string, x: number | null, y: number | null): MetricDelta => ({
-    metric,
-    a: x,
-    b: y,
-    delta: x === null || y === null ? null : y - x,
-  });
+function delta(metric: string, x: number | null, y: number | null): MetricDelta {
+  return { metric, a: x, b: y, delta: x === null || y === null ? null : y - x };
+}
+
+function storedMetrics(db: DatabaseSync, id: number): Map<string, number> {
+  const rows = db.prepare("SELECT metric, value FROM metrics WHERE run_id = ?").all(id) as {
+    metric: string;
+    value: number;
+  }[];
+  return new Map(rows.map((r) => [r.metric, r.value]));
+}
+
+/** The key metrics, then every other non-timing metric that differs; each metric once. */
+function qualityDeltas(a: RunRow, b: RunRow, ma: Map<string, number>, mb: Map<string, number>) {
+  const shown = new Set<string>();
+  for (const m of [ma, mb]) {
+    for (const k of Object.values(keyMetrics(Object.fromEntries(m)))) shown.add(k.source);
+  }
   const out = KEY_METRICS.map((k) => delta(k, a[k], b[k]));
-  const read = (id: number) =>
-    new Map(
-      (db.prepare("SELECT metric, value FROM metrics WHERE run_id = ?").all(id) as {
-        metric: string;
-        value: number;
-      }[]).map((r) => [r.metric, r.value]),
-    );
-  const ma = read(a.id), mb = read(b.id);
   const names = [...new Set([...ma.keys(), ...mb.keys()])].sort();
   for (const n of names) {
+    if (shown.has(n) || isTiming(n)) continue;
     const x = ma.get(n) ?? null, y = mb.get(n) ?? null;
     if (x !== y) out.push(delta(n, x, y));
   }
   return out;
+}
+
+/**
+ * The run's seconds, each stage's (in pipeline order), then the stages' own timing metrics. A
+ * stage's timing metrics count only in a run where the stage ran: a cached stage's record
+ * repeats the figures of the run that computed it.
+ */
+function timingDeltas(a: RunRow, b: RunRow, ma: Map<string, number>, mb: Map<string, number>) {
+  const order = STAGES.map((s) => s.name);
+  const ran = (m: Map<string, number>, metric: string) =>
+    metric.startsWith(STAGE_SECONDS) || m.has(STAGE_SECONDS + metric.split(".")[0]);
+  const value = (m: Map<string, number>, metric: string) =>
+    ran(m, metric) ? m.get(metric) ?? null : null;
+  const names = [...new Set([...ma.keys(), ...mb.keys()])].filter(isTiming);
+  const stages = names.filter((n) => n.startsWith(STAGE_SECONDS)).sort((x, y) =>
+    order.indexOf(x.slice(STAGE_SECONDS.length)) - order.indexOf(y.slice(STAGE_SECONDS.length))
+  );
+  const rest = names.filter((n) => !n.startsWith(STAGE_SECONDS)).sort();
+  return [
+    delta("seconds", a.seconds, b.seconds),
+    ...[...stages, ...rest].map((n) => delta(n, value(ma, n), value(mb, n)))
+      .filter((d) => d.a !== null || d.b !== null),
+  ];
 }
 
 /**
@@ -402,17 +488,21 @@ export function compareRuns(
     const transition = transitionTable(aligned.a, aligned.b);
     const matching = matchSegments(transition);
     const kept = matching.reduce((s, m) => s + m.customers, 0);
+    const ma = storedMetrics(db, ra.id), mb = storedMetrics(db, rb.id);
     return {
       a: ra,
       b: rb,
       configDiff: jsonDiff(config(ra), config(rb)),
-      metricDeltas: metricDeltas(db, ra, rb),
+      quality: qualityDeltas(ra, rb, ma, mb),
+      timings: timingDeltas(ra, rb, ma, mb),
+      names: { a: readSegmentNames(db, ra.id), b: readSegmentNames(db, rb.id) },
       common: aligned.a.length,
       onlyA: aligned.onlyA,
       onlyB: aligned.onlyB,
       ari: aligned.a.length === 0 ? null : adjustedRandIndex(aligned.a, aligned.b),
       transition,
       matching,
+      columns: columnOrder(transition, matching),
       moved: aligned.a.length - kept,
     };
   } finally {

@@ -10,6 +10,7 @@ import { segmentDrivers } from "../importance/mod.ts";
 import { rawMatrix } from "../matrix/mod.ts";
 import type { SegmentFeatureZ } from "../charts/mod.ts";
 import type { FeatureMeta } from "../types.ts";
+import type { PiiCounts } from "../privacy.ts";
 import { numericColumn } from "../matrix/mod.ts";
 
 /** One numeric feature summarised over all customers (missing values and NaN left out). */
@@ -146,4 +147,61 @@ export function segmentProfile(
     .filter((d) => d.z !== null && rank.has(d.feature))
     .sort((a, b) => rank.get(a.feature)! - rank.get(b.feature)! || a.segment - b.segment)
     .map((d) => ({ segment: d.segment, feature: d.feature, z: d.z! }));
+}
+
+/** One kind of personal data and how many times it was masked, by whom. */
+export interface MaskingRow {
+  "personal data": string;
+  /** Masked by ingest as the texts were read; null for kinds ingest does not look for. */
+  "at ingest": number | null;
+  /** Masked by the text stage; null when the text stage did not run. */
+  "in the text stage": number | null;
+  total: number;
+}
+
+const PII_KINDS: [key: string, label: string][] = [
+  ["email", "e-mail addresses"],
+  ["phone", "phone numbers"],
+  ["card", "card numbers"],
+  ["url", "links"],
+  ["mention", "@handles"],
+  ["person", "person names"],
+];
+
+/**
+ * How much personal data the run masked, per kind. Ingest masks e-mail addresses, phone and
+ * card numbers, links and (when asked) @handles as it reads the texts, so no artifact holds them;
+ * the text stage masks again (finding what ingest left, usually nothing) and masks the person
+ * names its entity model finds. The counts are the ones the run recorded: ingest's from
+ * `ingest_summary.json` (its warning gives the same numbers), the text stage's from its metrics.
+ *
+ * @param masked Ingest's counts: `run.get("ingest_summary").tables.texts?.masked`.
+ * @param textMetrics The text stage's metrics (`run.stage("text")?.metrics`), if it ran.
+ * @example
+ * ```ts
+ * import { maskingCounts } from "./_views.ts";
+ * const rows = maskingCounts({ email: 3, phone: 1, card: 0, url: 0, mention: 0 }, {
+ *   masked: { email: 0, phone: 0, card: 0, url: 0, mention: 0, person: 2 },
+ * });
+ * if (rows[0].total !== 3 || rows[5]["at ingest"] !== null || rows[5].total !== 2) {
+ *   throw new Error(JSON.stringify(rows));
+ * }
+ * ```
+ */
+export function maskingCounts(
+  masked: Readonly<PiiCounts> | undefined,
+  textMetrics?: Readonly<Record<string, unknown>>,
+): MaskingRow[] {
+  const ingest = masked as Readonly<Record<string, number>> | undefined;
+  const text = textMetrics?.masked as Record<string, number> | undefined;
+  return PII_KINDS.map(([key, label]) => {
+    const atIngest = ingest && key in ingest ? ingest[key] : null;
+    const inText = text && key in text ? text[key] : null;
+    return {
+      "personal data": label,
+      "at ingest": atIngest,
+      "in the text stage": inText,
+      total: (atIngest ?? 0) + (inText ?? 0),
+    };
+  });
 }

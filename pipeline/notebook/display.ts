@@ -8,6 +8,9 @@
  */
 
 import type pl from "nodejs-polars";
+import { Buffer } from "node:buffer";
+import { type PngOptions, toPng } from "../charts/mod.ts";
+import type { StageWarning } from "../types.ts";
 
 /** The symbol the Deno Jupyter kernel looks up to display a value. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
@@ -223,17 +226,36 @@ function plainTable(
   return [...(caption === undefined ? [] : [caption]), ...lines, footer].join("\n");
 }
 
+/** A chart as the kernel shows it, with what went wrong drawing its PNG. */
+export class ChartDisplay extends Displayable {
+  /** A missing CJK font (see `toPng`): the PNG then shows such text as empty boxes. */
+  readonly warnings: StageWarning[];
+  constructor(bundle: MimeBundle, warnings: StageWarning[]) {
+    super(bundle);
+    this.warnings = warnings;
+  }
+}
+
 /**
- * A chart's SVG (from the plots module) as a displayable image.
+ * A chart's SVG (from the charts module) as a displayable image: the SVG itself, which
+ * JupyterLab and VS Code draw sharp at any zoom, and a PNG of it at twice its size, which every
+ * renderer shows. Debian's nbconvert (6.5) cleans inline SVG of its drawing elements, leaving a
+ * blank box, and code hosts do not reliably show SVG outputs either; `runNotebooks` renders the
+ * PNG in its HTML and records the chart's size for it.
  *
+ * @param svg A chart from the charts module.
+ * @param png How to draw the PNG (see `toPng`). @default { scale: 2 }
  * @example
  * ```ts
  * import { chart } from "./display.ts";
- * const c = chart('<svg xmlns="http://www.w3.org/2000/svg"><title>Sizes</title></svg>');
- * if (c.toString() !== "Sizes") throw new Error(c.toString());
+ * const c = chart('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">' +
+ *   "<title>Sizes</title></svg>");
+ * if (c.toString() !== "Sizes" || !c.bundle["image/png"].startsWith("iVBOR")) {
+ *   throw new Error(c.toString());
+ * }
  * ```
  */
-export function chart(svg: string): Displayable {
+export function chart(svg: string, png: PngOptions = {}): ChartDisplay {
   if (typeof svg !== "string" || !/^\s*<svg[\s>]/.test(svg)) {
     throw new TypeError(
       `chart() takes an SVG string starting with <svg. Got ${
@@ -242,10 +264,13 @@ export function chart(svg: string): Displayable {
     );
   }
   const title = svg.match(/<title>([^<]*)<\/title>/)?.[1];
-  return new Displayable({
+  const drawn = toPng(svg, { scale: 2, ...png });
+  return new ChartDisplay({
     "image/svg+xml": svg,
+    // Jupyter carries binary outputs as base64 text.
+    "image/png": Buffer.from(drawn.png).toString("base64"),
     "text/plain": title === undefined ? "[chart]" : unescapeXml(title),
-  });
+  }, drawn.warnings);
 }
 
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };

@@ -9,6 +9,7 @@
 
 export {
   chart,
+  ChartDisplay,
   Displayable,
   escapeHtml,
   format,
@@ -30,6 +31,8 @@ export {
   featureSummary,
   type FeatureSummaryRow,
   loadRun,
+  maskingCounts,
+  type MaskingRow,
   params,
   personaNames,
   type RerunOptions,

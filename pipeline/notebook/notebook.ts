@@ -17,7 +17,7 @@ import type { TableSummary } from "../ingest/mod.ts";
 import type { Manifest } from "../runner/mod.ts";
 import type { MatrixModel } from "../matrix/mod.ts";
 import type { Stage, StageRecord, StageRun } from "../runner/mod.ts";
-import { STAGES } from "../runner/mod.ts";
+import { configFile, STAGES } from "../runner/mod.ts";
 import type { FeatureMeta, Matrix, Tables } from "../types.ts";
 import type { ImportanceOutputs } from "../importance/mod.ts";
 import type { Persona } from "../personas/mod.ts";
@@ -331,9 +331,9 @@ export async function runConfig(
 ): Promise<LoadedConfig> {
   const base: LoadedConfig = configPath === undefined
     ? {
-      config: parseConfig(run.manifest.config.value, run.manifest.config.path),
-      path: resolve(run.manifest.config.path),
-      dir: dirname(resolve(run.manifest.config.path)),
+      config: parseConfig(run.manifest.config.value, configFile(run.manifest, run.dir)),
+      path: configFile(run.manifest, run.dir),
+      dir: dirname(configFile(run.manifest, run.dir)),
       text: JSON.stringify(run.manifest.config.value),
     }
     : await loadConfig(configPath);
@@ -476,6 +476,8 @@ export function stageRows(
 export {
   featureSummary,
   type FeatureSummaryRow,
+  maskingCounts,
+  type MaskingRow,
   segmentProfile,
   type SegmentProfileOptions,
 } from "./_views.ts";

@@ -59,8 +59,10 @@ export interface NotebookResult {
   /** Its HTML rendering. */
   html: string;
   errors: CellError[];
-  /** SVG images among the outputs. */
+  /** Charts (SVG or PNG images) among the outputs. */
   charts: number;
+  /** 1-based cells whose chart has no PNG. */
+  withoutPng: number[];
 }
 
 /** Thrown when a notebook has an error output; the results say which cell and what. */
@@ -83,15 +85,29 @@ interface Output {
   ename?: string;
   evalue?: string;
   data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
 }
 
 interface Notebook {
   cells: { cell_type: string; outputs?: Output[] }[];
 }
 
-/** The error outputs of an executed notebook, and how many SVG images it shows. */
-export function scanNotebook(nb: Notebook): { errors: CellError[]; charts: number } {
+/** What {@link scanNotebook} finds in a notebook's outputs. */
+export interface NotebookScan {
+  errors: CellError[];
+  /** Chart outputs: SVG or PNG images. */
+  charts: number;
+  /** 1-based cells whose chart output has no PNG (nbconvert and code hosts may show nothing). */
+  withoutPng: number[];
+}
+
+/**
+ * The error outputs of an executed notebook, how many charts it shows, and which of them lack
+ * the PNG that makes them render everywhere.
+ */
+export function scanNotebook(nb: Notebook): NotebookScan {
   const errors: CellError[] = [];
+  const withoutPng: number[] = [];
   let charts = 0;
   nb.cells.forEach((c, i) => {
     for (const o of c.outputs ?? []) {
@@ -101,11 +117,56 @@ export function scanNotebook(nb: Notebook): { errors: CellError[]; charts: numbe
         const plain = (s?: string) => (s ?? "").replace(/\x1b\[[0-9;]*m/g, "");
         errors.push({ cell: i + 1, ename: plain(o.ename), evalue: plain(o.evalue) });
       }
-      if (o.data?.["image/svg+xml"] !== undefined) charts++;
+      const svg = o.data?.["image/svg+xml"] !== undefined;
+      const png = o.data?.["image/png"] !== undefined;
+      if (svg || png) charts++;
+      if (svg && !png) withoutPng.push(i + 1);
     }
   });
-  return { errors, charts };
+  return { errors, charts, withoutPng };
 }
+
+/**
+ * Gives each PNG that stands in for an SVG chart the chart's own size as display metadata. The
+ * PNG is drawn at twice that size for sharp screens; without the metadata nbconvert and code
+ * hosts would show it twice as large as the SVG. (The Deno kernel's display protocol carries no
+ * metadata, so it is added here, after execution.) Returns how many outputs it sized.
+ */
+export function sizeChartImages(nb: Notebook): number {
+  let sized = 0;
+  for (const c of nb.cells) {
+    for (const o of c.outputs ?? []) {
+      const svg = o.data?.["image/svg+xml"];
+      if (o.data?.["image/png"] === undefined || svg === undefined) continue;
+      const text = Array.isArray(svg) ? svg.join("") : String(svg);
+      const root = text.match(/<svg\b[^>]*>/)?.[0] ?? "";
+      const width = Number(root.match(/\swidth="(\d+(?:\.\d+)?)"/)?.[1]);
+      const height = Number(root.match(/\sheight="(\d+(?:\.\d+)?)"/)?.[1]);
+      if (!(width > 0 && height > 0)) continue;
+      // Keys in nbformat's sorted order, so rewriting the file changes nothing else.
+      o.metadata = { ...o.metadata, "image/png": { height, width } };
+      sized++;
+    }
+  }
+  return sized;
+}
+
+/**
+ * The order in which the HTML export picks an output's format: nbconvert's own, with PNG moved
+ * before SVG, because Debian's nbconvert 6.5 runs inline SVG through its HTML cleaner, which
+ * strips the drawing elements and leaves every chart a blank box.
+ */
+export const HTML_PRIORITY: readonly string[] = [
+  "application/vnd.jupyter.widget-view+json",
+  "application/javascript",
+  "text/html",
+  "text/markdown",
+  "image/png",
+  "image/jpeg",
+  "image/svg+xml",
+  "text/latex",
+  "text/plain",
+];
 
 async function command(args: string[], env: Record<string, string>, what: string) {
   let out;
@@ -213,7 +274,13 @@ export async function runNotebooks(options: NotebookOptions = {}): Promise<Noteb
       `Executing ${basename(notebook)}`,
     );
     const executed = join(outDir, basename(notebook));
-    const scan = scanNotebook(JSON.parse(Deno.readTextFileSync(executed)));
+    const nb = JSON.parse(Deno.readTextFileSync(executed));
+    // nbformat's own layout (one-space indent, sorted keys as parsed, a final newline), so
+    // committed notebooks diff cleanly against what Jupyter writes.
+    if (sizeChartImages(nb) > 0) {
+      Deno.writeTextFileSync(executed, JSON.stringify(nb, null, 1) + "\n");
+    }
+    const scan = scanNotebook(nb);
     results.push({
       notebook,
       executed,
@@ -227,6 +294,7 @@ export async function runNotebooks(options: NotebookOptions = {}): Promise<Noteb
       "nbconvert",
       "--to",
       "html",
+      ...HTML_PRIORITY.map((mime) => `--NbConvertBase.display_data_priority=${mime}`),
       "--output-dir",
       outDir,
       ...results.map((r) => r.executed),

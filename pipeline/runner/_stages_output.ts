@@ -33,7 +33,7 @@ import type { MatrixModel } from "../matrix/mod.ts";
 import type { TextModel, TextOptions } from "../text/mod.ts";
 import type { Stage } from "./run.ts";
 import type { ValueSummary } from "../value/mod.ts";
-import type { FeatureMeta, Matrix } from "../types.ts";
+import type { FeatureMeta, Matrix, StageWarning } from "../types.ts";
 import { labelsOf } from "./_stages_model.ts";
 
 type ClusterSummary = Omit<ClusterOutputs, "model" | "labels" | "attachedLabels" | "customerIds">;
@@ -143,11 +143,18 @@ export const chartsStageDef: Stage = {
       uplift: inputs.uplift as ChartInputs["uplift"],
     }, { seed: ctx.seed, minSegmentSize: ctx.loaded.config.privacy.minSegmentSize });
     const files: Record<string, string | Uint8Array> = {};
+    const pngWarnings: StageWarning[] = [];
     for (const [name, svg] of Object.entries(charts)) {
       files[`${name}.svg`] = svg;
-      files[`${name}.png`] = toPng(svg);
+      const { png, warnings: missingFont } = toPng(svg);
+      files[`${name}.png`] = png;
+      pngWarnings.push(...missingFont);
     }
-    return { outputs: { charts: files }, warnings, metrics: { charts: Object.keys(charts) } };
+    return {
+      outputs: { charts: files },
+      warnings: [...warnings, ...pngWarnings],
+      metrics: { charts: Object.keys(charts) },
+    };
   },
 };
 

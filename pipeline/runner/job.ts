@@ -17,7 +17,17 @@ import { writeAtomic } from "./_artifacts.ts";
 /** The run's record, written as manifest.json in the run folder. */
 export interface Manifest {
   name: string;
-  config: { path: string; sha256: string; value: unknown };
+  config: {
+    /** The config file as the run was given it (relative to the folder the run started in). */
+    path: string;
+    /**
+     * The config file relative to the run folder: what `deno task report` and the notebooks
+     * reopen, whichever folder they start in. Absent in manifests written before it was added.
+     */
+    fromRun?: string;
+    sha256: string;
+    value: unknown;
+  };
   seed: number;
   inputs: { file: string; sha256: string }[];
   versions: Record<string, string>;
@@ -51,6 +61,17 @@ export function mergeWarnings(records: StageRecord[]): StageWarning[] {
 /** The folder a run writes to: `dir` when given, else runs/<config name>, resolved. */
 export function runFolder(name: string, dir?: string): string {
   return resolve(dir ?? join("runs", name));
+}
+
+/**
+ * The config file a run was made with, as a path that works from the current folder: found
+ * from the run folder when the manifest says where it is from there, else (older manifests) as
+ * recorded, relative to where that run started.
+ */
+export function configFile(manifest: Manifest, runDir: string): string {
+  return manifest.config.fromRun === undefined
+    ? resolve(manifest.config.path)
+    : resolve(runDir, manifest.config.fromRun);
 }
 
 /**
@@ -101,6 +122,7 @@ export async function runJob(
     name: loaded.config.name,
     config: {
       path: relative(Deno.cwd(), loaded.path),
+      fromRun: relative(runDir, loaded.path),
       sha256: createHash("sha256").update(loaded.text).digest("hex"),
       value: loaded.config,
     },

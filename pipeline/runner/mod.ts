@@ -7,7 +7,14 @@
  */
 
 export { artifactExists, type ArtifactSpec, loadArtifact } from "./_artifacts.ts";
-export { type JobOptions, type Manifest, mergeWarnings, runFolder, runJob } from "./job.ts";
+export {
+  configFile,
+  type JobOptions,
+  type Manifest,
+  mergeWarnings,
+  runFolder,
+  runJob,
+} from "./job.ts";
 export {
   buildGraph,
   codeClosure,
