@@ -206,6 +206,9 @@ export const reportStageDef: Stage = {
       kChoice: cluster.kChoice,
       value: inputs.value as ReportValue | undefined,
       uplift: inputs.uplift as ReportUplift | undefined,
+      currency: loaded.config.roles.currency ?? null,
+      silhouettes: cluster.silhouettePerSegment ?? [],
+      silhouette: cluster.silhouette,
       command: `deno task run --config ${configPath}`,
     });
     return { outputs: { report: html }, warnings: [] };
