@@ -141,7 +141,11 @@ export const chartsStageDef: Stage = {
       evaluation: inputs.evaluation as never,
       value: inputs.value as ChartInputs["value"],
       uplift: inputs.uplift as ChartInputs["uplift"],
-    }, { seed: ctx.seed, minSegmentSize: ctx.loaded.config.privacy.minSegmentSize });
+    }, {
+      seed: ctx.seed,
+      minSegmentSize: ctx.loaded.config.privacy.minSegmentSize,
+      language: (inputs.personas as Persona[])[0]?.language ?? "en",
+    });
     const files: Record<string, string | Uint8Array> = {};
     for (const [name, svg] of Object.entries(charts)) {
       files[`${name}.svg`] = svg;
