@@ -40,22 +40,27 @@ Deno.test("buildReport() writes one well-formed, self-contained HTML document", 
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
 });
 
-Deno.test("the report has every section, warnings first with the fallback flagged", async () => {
+Deno.test("the report opens on the segments, with warnings as one line and in full at the end", async () => {
   const inputs = await reportInputs();
   const html = buildReport(inputs);
-  const order = ["overview", "segments", "personas", "model", "importance", "k", "more"]
+  const order = ["summary", "personas", "segments", "overview", "model", "importance", "k", "more"]
     .map((id) => html.indexOf(`<section id="${id}">`));
   assert.ok(order.every((i) => i > 0), `missing section: ${order}`);
   assert.deepEqual([...order].sort((a, b) => a - b), order, "sections in reading order");
   assert.ok(html.indexOf('<section id="reproduce">') > order.at(-1)!);
-  const alerts = html.indexOf('<aside class="alerts"');
-  assert.ok(alerts > 0 && alerts < order[0], "warnings before the overview");
-  assert.match(
-    html,
-    /<li class="fallback"><span class="badge">Fallback<\/span><span class="stage">text<\/span>/,
-  );
-  const firstItem = html.slice(alerts).match(/<li[^>]*>/)![0];
-  assert.equal(firstItem, '<li class="fallback">', "the fallback is listed first");
+  const summary = html.slice(order[0], order[1]);
+  for (const p of inputs.personas) assert.ok(summary.includes(escapeHtml(p.name)), p.name);
+  assert.match(summary, /<p class="banner" role="note">.*<a href="#notes">/);
+  const notes = html.indexOf('<section id="notes">');
+  assert.ok(notes > html.indexOf('<section id="reproduce">'), "technical notes at the end");
+  const folded = html.slice(notes);
+  assert.match(folded, /^<section id="notes">\n<details class="notes">/);
+  for (const x of inputs.manifest.warnings ?? []) {
+    const text = x.message.replace(/^FALLBACK\b:?\s*/i, "").replace(/`/g, "").slice(0, 30);
+    assert.ok(folded.includes(escapeHtml(text).slice(0, 20)), text);
+  }
+  assert.ok(!/`/.test(html.replace(/<style>[\s\S]*?<\/style>/, "")), "no markdown literals");
+  assert.ok(!html.includes("(×"), "counts in words");
   assert.equal(html.match(/<article class="card/g)?.length, inputs.personas.length);
   for (const p of inputs.personas) assert.ok(html.includes(`>${escapeHtml(p.name)}</h3>`), p.name);
   assert.match(html, /<tr class="chosen"><td>logistic<\/td>/);

@@ -14,6 +14,9 @@ import type { Persona } from "../personas/mod.ts";
 import { POOLED_NAME, POOLED_SEGMENT, poolLabels, smallSegments } from "../privacy.ts";
 import type { FeatureMeta, Matrix, StageResult } from "../types.ts";
 import { pca2d } from "./_pca.ts";
+import { type ChartLanguage, chartWords } from "./_words.ts";
+import { TITLES, zhFeatureLabel, zhLevel } from "./_words_run.ts";
+import { stringsFor } from "../personas/mod.ts";
 import { countSegments, segmentMapChart, segmentSizesChart, silhouetteChart } from "./_segments.ts";
 import { categoryMixChart, heatmapChart } from "./_profiles.ts";
 import { confusionChart, importanceChart, type KScores, kSelectionChart } from "./_model.ts";
@@ -59,6 +62,8 @@ export interface ChartsOptions {
   seed?: number;
   /** Segments with fewer customers are pooled in every chart. @default 20 */
   minSegmentSize?: number;
+  /** Language of every chart's words (the personas' language). @default "en" */
+  language?: ChartLanguage;
 }
 
 /**
@@ -73,26 +78,31 @@ export function buildCharts(
   const seed = options.seed ?? 0;
   const small = smallSegments(inputs.labels, options.minSegmentSize ?? 20);
   const labels = poolLabels(inputs.labels, small);
+  const language = options.language ?? "en";
+  const zh = language === "zh";
+  const t = TITLES[language];
   const names: Record<number, string> = { ...segmentNames(inputs.personas) };
-  if (small.size) names[POOLED_SEGMENT] = POOLED_NAME;
-  const opts = { segmentNames: names };
+  if (small.size) names[POOLED_SEGMENT] = zh ? "小分群（合并）" : POOLED_NAME;
+  const opts = { segmentNames: names, language };
   const shown = (segment: number) => !small.has(segment);
   const groups = new Map(inputs.meta.map((m) => [m.name, m.group]));
-  const label = featureLabels(inputs.meta);
+  const label = featureLabels(inputs.meta, language);
+  const groupName = (g: string | undefined) =>
+    g === undefined ? undefined : chartWords(language).groups[g] ?? g;
 
   const charts: Record<string, string> = {};
   charts.sizes = segmentSizesChart(countSegments(labels), {
     ...opts,
-    title: "Customers per segment",
+    title: t.sizes,
   });
   // A map needs two directions; a matrix of one column has none to project on.
   if (inputs.matrix.cols >= 2) {
     const map = pca2d(inputs.matrix);
     charts.map = segmentMapChart({ x: map.x, y: map.y, segment: labels }, {
       ...opts,
-      title: "Customers on the first two principal components",
-      xLabel: `PC1 (${(100 * map.explained[0]).toFixed(0)}% of variance)`,
-      yLabel: `PC2 (${(100 * map.explained[1]).toFixed(0)}% of variance)`,
+      title: t.map,
+      xLabel: t.pc(1, (100 * map.explained[0]).toFixed(0)),
+      yLabel: t.pc(2, (100 * map.explained[1]).toFixed(0)),
       seed,
     });
   }
@@ -101,34 +111,41 @@ export function buildCharts(
     topDriverCells(drivers, 20).map((c) => ({ ...c, feature: label(c.feature) })),
     {
       ...opts,
-      title: "What sets each segment apart (z-scores)",
+      title: t.profile,
     },
   );
-  const mix = categoryMix(drivers);
+  const level = stringsFor(language).level;
+  const mix = categoryMix(drivers).map((m) => ({ ...m, category: level(m.category) }));
   if (mix.length) {
-    charts.categories = categoryMixChart(mix, { ...opts, title: "Share of spend by category" });
+    charts.categories = categoryMixChart(mix, {
+      ...opts,
+      title: t.categories,
+      ...(zh ? { valueLabel: "消费占比" } : {}),
+    });
   }
   const perm = inputs.importance.permutation.map((r) => ({
     ...r,
     feature: label(r.feature),
-    group: groups.get(r.feature.replace(/(=.*|__missing)$/, "")),
+    group: groupName(groups.get(r.feature.replace(/(=.*|__missing)$/, ""))),
   }));
   charts.importance = importanceChart(perm, {
-    title: "Permutation importance on held-out customers",
-    xLabel: "Drop in accuracy when the feature is shuffled",
+    language,
+    title: t.importance,
+    xLabel: t.importanceAxis,
   });
   if (inputs.cluster.kSelection) {
     charts.kSelection = kSelectionChart(inputs.cluster.kSelection, {
       chosenK: inputs.cluster.segments,
-      title: "Choosing the number of segments",
+      language,
+      title: t.k,
     });
   }
   const sil = silhouetteSample(inputs.matrix, labels, seed);
-  if (sil) charts.silhouette = silhouetteChart(sil, { ...opts, title: "Silhouette per segment" });
+  if (sil) charts.silhouette = silhouetteChart(sil, { ...opts, title: t.silhouette });
   const conf = poolConfusion(inputs.classify.test.confusion, small);
   charts.confusion = confusionChart({ labels: conf.classes, counts: conf.matrix }, {
     ...opts,
-    title: `Classifier (${inputs.classify.model}) on held-out customers`,
+    title: t.confusion(inputs.classify.model),
   });
   if (inputs.sentiment && inputs.sentiment.segment.length > 0) {
     const segment = poolLabels(inputs.sentiment.segment, small);
@@ -137,10 +154,8 @@ export function buildCharts(
       {
         ...opts,
         // Word-list scores are never presented as a model's.
-        title: inputs.sentiment.lexicon
-          ? "Mean sentiment (lexicon) of customers' texts"
-          : "Mean sentiment of customers' texts",
-        ...(inputs.sentiment.lexicon ? { xLabel: "Mean sentiment (lexicon, 95% interval)" } : {}),
+        title: inputs.sentiment.lexicon ? t.sentimentLexicon : t.sentiment,
+        ...(inputs.sentiment.lexicon ? { xLabel: t.sentimentLexiconAxis } : {}),
       },
     );
   }
@@ -151,7 +166,7 @@ export function buildCharts(
     charts.outcome = outcomeRateChart(rates as never[], {
       ...opts,
       overall: inputs.evaluation.overall.rate,
-      title: `${inputs.evaluation.outcome} rate by segment, Personae vs baselines`,
+      title: t.outcome(inputs.evaluation.outcome),
     });
   }
   if (inputs.value && inputs.value.bySegment.some((r) => r.customers > 0)) {
@@ -160,7 +175,9 @@ export function buildCharts(
       opts,
     );
   }
-  if (inputs.value?.holdout) charts.tracking = trackingChart(inputs.value.holdout.tracking);
+  if (inputs.value?.holdout) {
+    charts.tracking = trackingChart(inputs.value.holdout.tracking, { language });
+  }
   if (inputs.uplift) {
     charts.uplift = upliftChart([
       ...inputs.uplift.overall.map((r) => ({ ...r, segment: null })),
@@ -189,22 +206,29 @@ export function buildCharts(
  * if (label("text_emb_3") !== "Text theme 4") throw new Error(label("text_emb_3"));
  * ```
  */
-export function featureLabels(meta: readonly FeatureMeta[]): (feature: string) => string {
+export function featureLabels(
+  meta: readonly FeatureMeta[],
+  language: ChartLanguage = "en",
+): (feature: string) => string {
   const byName = new Map(meta.map((m) => [m.name, m]));
+  const zh = language === "zh";
   const base = (name: string) => {
     const m = byName.get(name);
-    const text = m?.label ?? m?.description.split(": ")[0] ?? name;
+    const text = (zh ? zhFeatureLabel(name) : null) ?? m?.label ?? m?.description.split(": ")[0] ??
+      name;
     return text.charAt(0).toUpperCase() + text.slice(1);
   };
   const seen = new Map<string, string>();
   return (feature: string) => {
     const emb = feature.match(/^text_emb_(\d+)$/);
     let text: string;
-    if (emb) text = `Text theme ${Number(emb[1]) + 1}`;
-    else if (feature.endsWith("__missing")) text = `${base(feature.slice(0, -9))} unknown`;
-    else if (!byName.has(feature) && feature.includes("=")) {
+    if (emb) text = zh ? `文本主题 ${Number(emb[1]) + 1}` : `Text theme ${Number(emb[1]) + 1}`;
+    else if (feature.endsWith("__missing")) {
+      text = `${base(feature.slice(0, -9))}${zh ? "未知" : " unknown"}`;
+    } else if (!byName.has(feature) && feature.includes("=")) {
       const at = feature.indexOf("=");
-      text = `${base(feature.slice(0, at))}: ${feature.slice(at + 1)}`;
+      const lvl = feature.slice(at + 1);
+      text = `${base(feature.slice(0, at))}${zh ? "：" : ": "}${zh ? zhLevel(lvl) : lvl}`;
     } else text = base(feature);
     // Labels are kept apart by a number, never by falling back to the raw name.
     let shown = text;

@@ -17,6 +17,8 @@ export interface ChartOptions {
   width?: number;
   /** Names shown instead of "Segment 3". */
   segmentNames?: SegmentNames;
+  /** Language of the chart's own words (titles, axes, notes). @default "en" */
+  language?: "en" | "zh";
 }
 
 /**

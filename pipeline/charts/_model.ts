@@ -27,6 +27,7 @@ import {
   formatPercent,
   segmentLabel,
 } from "./_common.ts";
+import { chartWords } from "./_words.ts";
 
 /** Importance of one feature: mean over repeats (or folds) and its spread. */
 export interface FeatureImportance {
@@ -101,7 +102,7 @@ export function importanceChart(
     marginLeft,
     marginRight: 16,
     x: {
-      label: options.xLabel ?? "Importance",
+      label: options.xLabel ?? chartWords(options.language).importance,
       grid: true,
       labelArrow: "none",
       labelAnchor: "center",
@@ -124,12 +125,12 @@ export function importanceChart(
     ? swatches(groups.map((g) => ({ label: g, color: groupColor.get(g)! })), width)
     : undefined;
   const notes = rows.length > shown.length
-    ? [`Top ${shown.length} of ${rows.length} features`]
+    ? [chartWords(options.language).topOf(shown.length, rows.length)]
     : [];
-  if (whiskers.length > 0) notes.push("Whiskers: mean ± one standard deviation over repeats");
+  if (whiskers.length > 0) notes.push(chartWords(options.language).whiskers);
   return standalone(
     {
-      title: options.title ?? "What sets the segments apart",
+      title: options.title ?? chartWords(options.language).whatSetsApart,
       subtitle: options.subtitle,
       kind: "Feature importance bars",
       notes,
@@ -159,12 +160,19 @@ export interface KSelectionOptions extends ChartOptions {
   chosenK?: number;
 }
 
-const METRICS: { key: keyof Omit<KScores, "k">; label: string; hint: string }[] = [
-  { key: "silhouette", label: "Silhouette", hint: "higher is better" },
-  { key: "daviesBouldin", label: "Davies–Bouldin", hint: "lower is better" },
-  { key: "calinskiHarabasz", label: "Calinski–Harabasz", hint: "higher is better" },
-  { key: "inertia", label: "Inertia", hint: "look for the elbow" },
-];
+function metrics(language: ChartOptions["language"]): {
+  key: keyof Omit<KScores, "k">;
+  label: string;
+  hint: string;
+}[] {
+  const w = chartWords(language);
+  return [
+    { key: "silhouette", label: w.silhouette, hint: w.higherBetter },
+    { key: "daviesBouldin", label: "Davies–Bouldin", hint: w.lowerBetter },
+    { key: "calinskiHarabasz", label: "Calinski–Harabasz", hint: w.higherBetter },
+    { key: "inertia", label: w.inertia, hint: w.elbow },
+  ];
+}
 
 /**
  * Small multiples of each quality measure against k, sharing the k axis; chosen k marked.
@@ -189,7 +197,9 @@ export function kSelectionChart(scores: KScores[], options: KSelectionOptions = 
   const ks = sorted.map((s) => s.k);
   const domain: [number, number] = [Math.min(...ks), Math.max(...ks)];
   const chosen = options.chosenK;
-  const present = METRICS.filter((m) => sorted.some((s) => Number.isFinite(s[m.key])));
+  const present = metrics(options.language).filter((m) =>
+    sorted.some((s) => Number.isFinite(s[m.key]))
+  );
   const columns = present.length > 1 ? 2 : 1, gap = 24;
   const panelWidth = Math.floor((width - gap * (columns - 1)) / columns);
   const panels: Part[] = present.map((m) => {
@@ -236,9 +246,9 @@ export function kSelectionChart(scores: KScores[], options: KSelectionOptions = 
     grid.push(hstack(panels.slice(i, i + columns), gap));
   }
   return standalone({
-    title: options.title ?? "Choosing the number of segments",
+    title: options.title ?? chartWords(options.language).chooseK,
     subtitle: options.subtitle ??
-      (chosen === undefined ? undefined : `Chosen: k = ${chosen} (dashed line)`),
+      (chosen === undefined ? undefined : chartWords(options.language).chosen(chosen)),
     kind: "Cluster quality against k",
   }, vstack(grid, 16));
 }
@@ -308,7 +318,7 @@ export function confusionChart(data: ConfusionData, options: ChartOptions = {}):
     x: {
       domain: names,
       axis: "top",
-      label: "Predicted",
+      label: chartWords(options.language).predicted,
       labelAnchor: "center",
       tickRotate: rotate ? -40 : 0,
       tickSize: 0,
@@ -316,7 +326,7 @@ export function confusionChart(data: ConfusionData, options: ChartOptions = {}):
     },
     y: {
       domain: names,
-      label: "True",
+      label: chartWords(options.language).true,
       labelAnchor: "center",
       tickSize: 0,
       tickFormat: (n: string) => truncate(n, 160),
@@ -330,18 +340,19 @@ export function confusionChart(data: ConfusionData, options: ChartOptions = {}):
     ],
   });
   const legend = ramp((v) => color.apply!(v) as string, [0, 1], {
-    label: "Share of the true class",
+    label: chartWords(options.language).shareOfTrue,
     width: 200,
     ticks: 3,
     format: (v) => formatPercent(v, 0),
   });
   return standalone(
     {
-      title: options.title ?? "Confusion matrix",
+      title: options.title ?? chartWords(options.language).confusion,
       subtitle: options.subtitle ??
-        `Accuracy ${total > 0 ? formatPercent(right / total) : "–"} on ${
-          formatCount(total)
-        } customers`,
+        chartWords(options.language).accuracy(
+          total > 0 ? formatPercent(right / total) : "–",
+          formatCount(total),
+        ),
       kind: "Confusion matrix heat map",
     },
     body,

@@ -26,6 +26,7 @@ import {
   segmentLabel,
   segmentLabels,
 } from "./_common.ts";
+import { chartWords } from "./_words.ts";
 
 /** Colour of groups that are not numbered segments (e.g. RFM cells). */
 const NEUTRAL = "#5b6c8f";
@@ -127,7 +128,7 @@ export function sentimentChart(rows: SegmentInterval[], options: SentimentOption
       domain: options.domain ?? [lo, hi],
       nice: true,
       grid: true,
-      label: options.xLabel ?? "Mean sentiment (95% interval)",
+      label: options.xLabel ?? chartWords(options.language).sentimentAxis,
       labelArrow: "none",
       labelAnchor: "center",
     },
@@ -141,7 +142,7 @@ export function sentimentChart(rows: SegmentInterval[], options: SentimentOption
     ],
   });
   return standalone({
-    title: options.title ?? "Sentiment by segment",
+    title: options.title ?? chartWords(options.language).sentimentBySegment,
     subtitle: options.subtitle,
     kind: "Mean sentiment by segment with intervals",
   }, body);
@@ -234,7 +235,7 @@ export function outcomeRateChart(rows: SegmentRate[], options: OutcomeRateOption
         nice: true,
         grid: true,
         tickFormat: percent ? "%" : undefined,
-        label: options.xLabel ?? "Rate (95% interval)",
+        label: options.xLabel ?? chartWords(options.language).rateAxis,
         labelArrow: "none",
         labelAnchor: "center",
       },
@@ -264,9 +265,9 @@ export function outcomeRateChart(rows: SegmentRate[], options: OutcomeRateOption
   const body = layout === "columns" ? hstack(panels, gap) : vstack(panels, 16);
   const notes = options.overall === undefined
     ? []
-    : [`Dashed line: all customers (${fmt(options.overall)})`];
+    : [chartWords(options.language).allCustomers(fmt(options.overall))];
   return standalone({
-    title: options.title ?? "Outcome rate by segment",
+    title: options.title ?? chartWords(options.language).outcomeRate,
     subtitle: options.subtitle,
     kind: "Outcome rate by segment with intervals",
     notes,

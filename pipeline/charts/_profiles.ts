@@ -15,6 +15,7 @@ import {
   formatValue,
   segmentLabels,
 } from "./_common.ts";
+import { chartWords } from "./_words.ts";
 
 /** One cell of the heat map: how far a segment's mean of a feature lies from the overall mean. */
 export interface SegmentFeatureZ {
@@ -106,16 +107,16 @@ export function heatmapChart(cells: SegmentFeatureZ[], options: HeatmapOptions =
     ],
   });
   const legend = ramp((v) => color.apply!(v) as string, [-clamp, clamp], {
-    label: "z-score (segment mean vs all customers)",
+    label: chartWords(options.language).zLegend,
     width: Math.min(260, width),
     format: (v) => (v > 0 ? "+" : "") + formatValue(v),
   });
   return standalone(
     {
-      title: options.title ?? "How segments differ",
+      title: options.title ?? chartWords(options.language).howSegmentsDiffer,
       subtitle: options.subtitle,
       kind: "Heat map of feature z-scores by segment",
-      notes: [`Colours saturate at ±${clamp}`],
+      notes: [chartWords(options.language).saturate(clamp)],
     },
     body,
     legend,
@@ -202,7 +203,7 @@ export function categoryMixChart(
     }
   }
   if (kept.length < ranked.length) {
-    notes.unshift(`${ranked.length - kept.length} smaller categories are merged into "Other"`);
+    notes.unshift(chartWords(options.language).merged(ranked.length - kept.length));
   }
   const marginLeft = Math.ceil(Math.max(40, ...[...labels.values()].map((l) => textWidth(l))) + 12);
   const body = plotPart({
@@ -226,9 +227,11 @@ export function categoryMixChart(
   const legend = swatches(order.map((c) => ({ label: c, color: colorOf.get(c)! })), width);
   return standalone(
     {
-      title: options.title ?? "Category mix by segment",
+      title: options.title ?? chartWords(options.language).categoryMix,
       subtitle: options.subtitle ??
-        `Each bar: ${options.valueLabel ?? "share of value"} by category`,
+        chartWords(options.language).eachBar(
+          options.valueLabel ?? chartWords(options.language).shareOfValue,
+        ),
       kind: "Stacked bars of category shares by segment",
       notes,
     },

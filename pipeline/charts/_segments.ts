@@ -18,6 +18,7 @@ import {
   segmentLabels,
   segmentOrder,
 } from "./_common.ts";
+import { chartWords } from "./_words.ts";
 
 /** How many customers a segment holds. */
 export interface SegmentCount {
@@ -77,7 +78,12 @@ export function segmentSizesChart(sizes: SegmentCount[], options: ChartOptions =
     height: rows.length * 28 + 50,
     marginLeft,
     marginRight,
-    x: { label: "Customers", grid: true, labelAnchor: "center", labelArrow: "none" },
+    x: {
+      label: chartWords(options.language).customers,
+      grid: true,
+      labelAnchor: "center",
+      labelArrow: "none",
+    },
     y: { label: null, domain: rows.map((r) => r.label) },
     color: { type: "identity" },
     marks: [
@@ -94,8 +100,9 @@ export function segmentSizesChart(sizes: SegmentCount[], options: ChartOptions =
     ],
   });
   return standalone({
-    title: options.title ?? "Segment sizes",
-    subtitle: options.subtitle ?? `${formatCount(total)} customers in ${rows.length} groups`,
+    title: options.title ?? chartWords(options.language).segmentSizes,
+    subtitle: options.subtitle ??
+      chartWords(options.language).inGroups(formatCount(total), rows.length),
     kind: "Segment sizes",
   }, body);
 }
@@ -178,8 +185,18 @@ export function segmentMapChart(data: SegmentMapData, options: SegmentMapOptions
   const body = plotPart({
     width,
     height: options.height ?? 480,
-    x: { label: options.xLabel ?? "Component 1", grid: true, nice: true, labelArrow: "none" },
-    y: { label: options.yLabel ?? "Component 2", grid: true, nice: true, labelArrow: "none" },
+    x: {
+      label: options.xLabel ?? chartWords(options.language).component(1),
+      grid: true,
+      nice: true,
+      labelArrow: "none",
+    },
+    y: {
+      label: options.yLabel ?? chartWords(options.language).component(2),
+      grid: true,
+      nice: true,
+      labelArrow: "none",
+    },
     color: { type: "identity" },
     marks: [
       Plot.dot(ordered, {
@@ -194,7 +211,7 @@ export function segmentMapChart(data: SegmentMapData, options: SegmentMapOptions
   });
   return standalone(
     {
-      title: options.title ?? "Customers by segment",
+      title: options.title ?? chartWords(options.language).customersBySegment,
       subtitle: options.subtitle,
       kind: "Map of customers by segment",
       notes,
@@ -295,7 +312,7 @@ export function silhouetteChart(data: SilhouetteData, options: SilhouetteOptions
       domain: [lo, hi],
       nice: true,
       grid: true,
-      label: "Silhouette",
+      label: chartWords(options.language).silhouette,
       labelArrow: "none",
       labelAnchor: "center",
     },
@@ -317,7 +334,7 @@ export function silhouetteChart(data: SilhouetteData, options: SilhouetteOptions
             x: (d: number) => d,
             frameAnchor: "top",
             dy: -12,
-            text: () => `mean ${formatValue(mean)}`,
+            text: () => `${chartWords(options.language).mean} ${formatValue(mean)}`,
             fill: "#d62728",
           }),
         ]
@@ -331,9 +348,9 @@ export function silhouetteChart(data: SilhouetteData, options: SilhouetteOptions
   });
   const notes = noise > 0 ? [`${formatCount(noise)} noise customers are not shown`] : [];
   return standalone({
-    title: options.title ?? "Silhouette by segment",
+    title: options.title ?? chartWords(options.language).silhouetteBySegment,
     subtitle: options.subtitle ??
-      "Each band: customers sorted by silhouette; mean per segment in brackets",
+      chartWords(options.language).silhouetteNote,
     kind: "Silhouette profile by segment",
     notes,
   }, body);

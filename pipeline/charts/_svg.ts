@@ -237,7 +237,10 @@ export function standalone(heading: Heading, body: Part, legend?: Part): string 
     textPart(heading.title, { size: 15, weight: "bold", width: inner }),
     textPart(heading.subtitle ?? "", { size: 11, color: MUTED, width: inner }),
   ], 4);
-  const notes = vstack((heading.notes ?? []).map((n) => textPart(n, { size: 9, color: MUTED })), 2);
+  const notes = vstack(
+    (heading.notes ?? []).map((n) => textPart(n, { size: 10, color: MUTED })),
+    2,
+  );
   const content = vstack([header, legend ?? textPart(""), body, notes], 10);
   const height = Math.ceil(content.height + 2 * pad);
   const name = heading.title !== "" ? heading.title : heading.kind;

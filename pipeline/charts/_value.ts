@@ -16,6 +16,7 @@ import {
   segmentColor,
   segmentLabels,
 } from "./_common.ts";
+import { chartWords } from "./_words.ts";
 
 /** One segment's value, as the value stage's `bySegment` rows give it. */
 export interface SegmentValuePoint {
@@ -47,7 +48,10 @@ export function segmentValueChart(rows: SegmentValuePoint[], options: ChartOptio
     ...r,
     label: labels.get(r.segment)!,
     color: segmentColor(r.segment),
-    note: `${formatPercent(r.share)} of future value · ${formatCount(r.customers)} customers`,
+    note: chartWords(options.language).ofFutureValue(
+      formatPercent(r.share),
+      formatCount(r.customers),
+    ),
   }));
   const marginLeft = Math.ceil(Math.max(40, ...[...labels.values()].map((l) => textWidth(l))) + 12);
   const body = plotPart({
@@ -59,7 +63,7 @@ export function segmentValueChart(rows: SegmentValuePoint[], options: ChartOptio
     x: {
       grid: true,
       nice: true,
-      label: "Mean expected value per customer (CLV)",
+      label: chartWords(options.language).clvAxis,
       labelArrow: "none",
       labelAnchor: "center",
     },
@@ -79,7 +83,7 @@ export function segmentValueChart(rows: SegmentValuePoint[], options: ChartOptio
     ],
   });
   return standalone({
-    title: options.title ?? "What each segment is worth",
+    title: options.title ?? chartWords(options.language).worth,
     subtitle: options.subtitle,
     kind: "Mean customer lifetime value by segment",
   }, body);

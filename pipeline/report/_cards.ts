@@ -26,8 +26,21 @@ const CARD_WORDS = {
   },
 };
 
+/** What the report changes on a card: the trust it shows and notes it shows elsewhere. */
+export interface CardOptions {
+  /** The trust level shown. @default the persona's */
+  trust?: Persona["trust"]["level"];
+  /** Why the trust shown differs from the persona's. */
+  trustNote?: string;
+  /** Notes left off the card (the report shows them once, in its technical notes). */
+  hideNotes?: readonly string[];
+  /** Currency symbol of money amounts. */
+  currency?: string;
+}
+
 /** One persona card; `color` is the segment's colour in the charts. */
-export function personaCard(p: Persona, color: string): string {
+export function personaCard(p: Persona, color: string, o: CardOptions = {}): string {
+  const level = o.trust ?? p.trust.level;
   const s = stringsFor(p.language);
   const L = s.labels;
   const { colon, open, close } = s.punct;
@@ -40,7 +53,7 @@ export function personaCard(p: Persona, color: string): string {
       (p.revenueShare === null ? "" : stat(formatPercent(p.revenueShare), L.revenue)) +
       (p.value ? stat(formatPercent(p.value.share), L.valueShare) : "") +
       (p.kind === "segment"
-        ? stat(upperFirst(s.trust[p.trust.level]), L.trustShort, `trust-${p.trust.level}`)
+        ? stat(upperFirst(s.trust[level]), L.trustShort, `trust-${level}`)
         : "") +
       `</div>`,
     `<p class="summary">${h(p.summary)}</p>`,
@@ -105,9 +118,15 @@ export function personaCard(p: Persona, color: string): string {
         p.actions.map((a) => `<li>${h(a)}</li>`).join("") + `</ul>`,
     );
   }
-  for (const n of p.notes) parts.push(`<p class="note">${h(n)}</p>`);
+  for (const n of p.notes.filter((n) => !o.hideNotes?.includes(n))) {
+    parts.push(`<p class="note">${h(n)}</p>`);
+  }
   if (p.kind === "segment") {
-    parts.push(`<footer><b>${h(L.trust + colon)}</b>${h(p.trust.text)}</footer>`);
+    parts.push(
+      `<footer><b>${h(L.trust + colon)}</b>${h(p.trust.text)}${
+        o.trustNote ? ` ${h(o.trustNote)}` : ""
+      }</footer>`,
+    );
   }
   return `<article class="card${p.kind === "other" ? " other" : ""}" id="${h(p.id)}" ` +
     `style="--seg: ${h(color)}">\n${parts.join("\n")}\n</article>`;

@@ -54,6 +54,41 @@ nav.toc a + a::before { content: "·"; margin: 0 8px; color: var(--faint); displ
 }
 .stage { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; opacity: 0.8; }
 
+.banner {
+  margin: 0 0 14px; border: 1px solid var(--warn-line); border-left-width: 6px;
+  background: var(--warn-bg); border-radius: 8px; padding: 8px 14px; color: var(--warn-ink);
+}
+.banner.ok { border-color: var(--line); background: var(--soft); color: var(--muted); }
+.banner a { color: inherit; font-weight: 600; }
+ul.glance {
+  list-style: none; padding: 0; margin: 10px 0 14px; display: grid; gap: 10px;
+  grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+}
+.glance-row {
+  border: 1px solid var(--line); border-left: 5px solid var(--seg, var(--accent));
+  border-radius: 10px; padding: 10px 12px; min-width: 0;
+}
+.glance-name { font-weight: 600; font-size: 16px; color: var(--ink); text-decoration: none; }
+.glance-name .swatch { background: var(--seg); }
+.glance-size { display: block; color: var(--muted); font-size: 12.5px; }
+.glance-row dl { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 6px 0; }
+.glance-row dl div { display: flex; flex-direction: column-reverse; }
+.glance-row dt { color: var(--muted); font-size: 11.5px; }
+.glance-row dd { margin: 0; font-weight: 600; font-size: 16px; font-variant-numeric: tabular-nums; }
+.glance-action { font-size: 13.5px; margin: 4px 0 0; color: #323f4b; }
+.glance-action::before { content: "→ "; color: var(--seg, var(--accent)); font-weight: 700; }
+.trust-high dd { color: var(--good); } .trust-medium dd { color: var(--mid); }
+.trust-low dd { color: var(--low); }
+.why-k { font-size: 14px; background: var(--soft); border-radius: 8px; padding: 8px 12px; }
+dl.trust-legend { margin: 4px 0 0; font-size: 13.5px; }
+dl.trust-legend div { display: flex; gap: 8px; margin: 2px 0; }
+dl.trust-legend dt { font-weight: 600; min-width: 5em; }
+dl.trust-legend dd { margin: 0; color: var(--muted); }
+details.notes { margin-top: 44px; border-top: 1px solid var(--line); padding-top: 18px; }
+details.notes summary { font-size: 21px; font-weight: 600; cursor: pointer; }
+details.notes ul { padding-left: 20px; font-size: 13.5px; overflow-wrap: anywhere; }
+details.notes li { margin: 6px 0; }
+
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; margin: 14px 0; }
 .tile { background: var(--soft); border-radius: 10px; padding: 12px 14px; }
 .tile b { display: block; font-size: 24px; line-height: 1.2; }
@@ -61,6 +96,8 @@ nav.toc a + a::before { content: "·"; margin: 0 8px; color: var(--faint); displ
 
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 18px; align-items: start; }
 figure { margin: 12px 0; }
+figure { min-width: 0; }
+.chart-box { overflow-x: auto; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 
@@ -132,8 +169,16 @@ footer.report { margin-top: 40px; color: var(--faint); font-size: 12px; }
 
 @media (max-width: 720px) {
   main { padding: 20px 14px 40px; }
-  .figures { grid-template-columns: 1fr; }
+  h1 { font-size: 24px; }
+  .figures, .cards, ul.glance { grid-template-columns: 1fr; }
   .two { grid-template-columns: 1fr; }
+  .stats { flex-wrap: wrap; }
+  .card header { flex-wrap: wrap; }
+  /* Charts keep their drawn size, so their text stays legible, and scroll inside their box. */
+  .chart-box svg { max-width: none; }
+  dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: 6px; }
+  nav.toc { line-height: 1.9; }
 }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
@@ -141,7 +186,8 @@ footer.report { margin-top: 40px; color: var(--faint); font-size: 12px; }
   main { max-width: none; padding: 0; }
   nav.toc { display: none; }
   h2 { break-after: avoid; }
-  .card, figure, .alerts, table { break-inside: avoid; }
+  .card, figure, .glance-row, table { break-inside: avoid; }
+  details.notes > * { display: block; }
   .cards { grid-template-columns: 1fr 1fr; }
   .card { box-shadow: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -70,30 +70,60 @@ export function headerText(key: string): string {
     .split(" ").map((w) => (/^[A-Z][A-Z0-9/²-]+$/.test(w) ? w : w.toLowerCase())).join(" ")
     .replace(/\bf1\b/g, "F1")
     .replace(/\bcv\b/g, "CV")
-    .replace(/\bsd\b/g, "SD");
+    .replace(/\bsd\b/g, "SD")
+    .replace(/\bcramers v(corrected)?\b/g, "Cramér's V")
+    .replace(/\bdavies bouldin\b/g, "Davies–Bouldin")
+    .replace(/\bcalinski harabasz\b/g, "Calinski–Harabasz");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** How a table's columns are headed and formatted. */
+export interface TableOptions {
+  caption?: string;
+  columns?: string[];
+  /** Header text by column key; other keys read as {@link headerText}. */
+  headers?: Readonly<Record<string, string>>;
+  /** Columns left out. */
+  hide?: readonly string[];
+  /** Cell text by column key; others read as {@link cellText}. */
+  formats?: Readonly<Record<string, (v: unknown) => string>>;
+}
+
+/** A p-value as a reader expects it: "< 0.001" rather than 0. */
+export function pValueText(v: unknown): string {
+  if (typeof v !== "number" || !Number.isFinite(v)) return cellText(v);
+  return v < 0.001 ? "< 0.001" : v.toFixed(3);
+}
+
+const P_COLUMN = /^(p|pValue|pAdjusted|p_value)$/;
+
 /**
  * An HTML table of plain objects: one column per key (in order of first appearance), numbers
- * right-aligned, a row marked when its `chosen` field is true. Empty input gives "".
+ * right-aligned, a row marked when its `chosen` field is true, columns with no value in any row
+ * left out. Empty input gives "".
  */
 export function tableHtml(
   rows: readonly Record<string, unknown>[],
-  options: { caption?: string; columns?: string[] } = {},
+  options: TableOptions = {},
 ): string {
   if (rows.length === 0) return "";
-  const columns = options.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const empty = (v: unknown) => v === null || v === undefined || v === "";
+  const columns = (options.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))])
+    .filter((c) => !options.hide?.includes(c) && !rows.every((r) => empty(r[c])));
   const numeric = columns.map((c) =>
     rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === "number")
   );
+  const text = (c: string, v: unknown) =>
+    options.formats?.[c] ? options.formats[c](v) : P_COLUMN.test(c) ? pValueText(v) : cellText(v);
   const head = columns.map((c, j) =>
-    `<th${numeric[j] ? ' class="num"' : ""}>${escapeHtml(headerText(c))}</th>`
+    `<th${numeric[j] ? ' class="num"' : ""}>${
+      escapeHtml(options.headers?.[c] ?? headerText(c))
+    }</th>`
   ).join("");
   const body = rows.map((r) =>
     `<tr${r.chosen === true ? ' class="chosen"' : ""}>` +
     columns.map((c, j) =>
-      `<td${numeric[j] ? ' class="num"' : ""}>${escapeHtml(cellText(r[c]))}</td>`
+      `<td${numeric[j] ? ' class="num"' : ""}>${escapeHtml(text(c, r[c]))}</td>`
     )
       .join("") +
     "</tr>"

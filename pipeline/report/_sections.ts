@@ -25,7 +25,9 @@ export function personaTable(
   const valued = inputs.personas.some((p) => p.value);
   const value = (p: Persona) =>
     valued
-      ? `<td class="num">${p.value ? h(formatNumber(p.value.meanValue)) : ""}</td>` +
+      ? `<td class="num">${
+        p.value ? h(`${inputs.currency ?? ""}${formatNumber(p.value.meanValue)}`) : ""
+      }</td>` +
         `<td class="num">${p.value ? h(formatPercent(p.value.share)) : ""}</td>`
       : "";
   const rows = inputs.personas.map((p) =>
@@ -66,12 +68,17 @@ export function reproduce(inputs: ReportInputs, w: Words): string {
   const versions = Object.keys(m.versions ?? {}).sort().map((k) =>
     `<div><dt>${h(k)}</dt><dd>${h(m.versions![k])}</dd></div>`
   ).join("");
+  // Seconds only when the manifest has them: the runner leaves them out so the bytes repeat.
   const stages = (m.stages ?? []).map((x) => ({
-    stage: x.name,
-    status: x.status ?? "",
+    stage: w.stageName(x.name),
+    status: w.stageStatus[x.status ?? ""] ?? x.status ?? "",
     seconds: x.seconds ?? null,
   }));
   return dl + `<h4>${h(w.command)}</h4><pre class="command">${h(command)}</pre>` +
-    (stages.length > 0 ? `<h4>${h(w.stages)}</h4>${tableHtml(stages)}` : "") +
+    (stages.length > 0
+      ? `<h4>${h(w.stages)}</h4>${
+        tableHtml(stages, { headers: { ...w.headers, seconds: w.secondsHeader } })
+      }`
+      : "") +
     (versions ? `<h4>${h(w.versions)}</h4><dl class="versions">${versions}</dl>` : "");
 }

@@ -22,7 +22,7 @@ const EN = {
   quarantined: "rows quarantined",
   warningsCount: "warnings",
   quality: "Data quality by table",
-  segmentsTitle: "Segments at a glance",
+  segmentsTitle: "Segment sizes and map",
   segmentsLede: "How big each segment is and how the customers spread on a 2-D map of their " +
     "features (nearby points are similar customers).",
   personas: "Personas",
@@ -88,6 +88,81 @@ const EN = {
   heterogeneity: "Do the effects differ between segments? (Cochran's Q)",
   recommendations: "Which arm to send each segment",
   noClearWinner: "no clear winner",
+  summaryTitle: "Segments at a glance",
+  summaryLede: "Each segment with its share of customers and of value, how far to trust it and " +
+    "the first thing to try. The persona cards below tell the whole story.",
+  ofCustomers: "of customers",
+  ofRevenue: "of revenue",
+  ofFutureValue: "of future value",
+  trustLevels: [
+    [
+      "High",
+      "the segment comes back when the data are resampled and new customers are " +
+      "placed in it reliably: act on it.",
+    ],
+    [
+      "Medium",
+      "the segment is real but its edges are fuzzy (less stable, harder to tell " +
+      "apart, or its customers sit almost as close to another segment): test before a big " +
+      "spend.",
+    ],
+    ["Low", "the segment may not come back in another sample: treat it as a hypothesis."],
+  ] as [string, string][],
+  silhouetteLowered: (sil: string) =>
+    `Trust lowered from high to medium: this segment's silhouette is ${sil} (under 0.1), so its ` +
+    "customers sit almost as close to another segment as to their own.",
+  times: (n: string) => `(${n} times)`,
+  bannerModels: "Language models were not available here: texts were analysed by keywords and " +
+    "word lists only.",
+  bannerFallback: "Some steps ran in a simpler way than configured.",
+  bannerOther: (n: number) => `${n === 1 ? "One note" : `${n} notes`} on the data and models.`,
+  seeNotes: "See Technical notes",
+  technicalNotes: "Technical notes",
+  notesLede: "The full messages of the run: fallbacks first, then notes on the data and models.",
+  stageName: (stage: string) => stage,
+  silhouetteNote: "The silhouette chart is computed on its own sample of customers, so its mean " +
+    "can differ slightly from the silhouette in the table above.",
+  howToRead: {
+    sizes: "Each bar is one segment; its length is the number of customers in it.",
+    map: "Each dot is a customer; dots close together are similar customers, colours are segments.",
+    confusion: "Rows are the true segment, columns the predicted one; a strong diagonal means " +
+      "new customers are placed in the right segment.",
+    importance: "The longer the bar, the more the classifier's accuracy drops when that feature " +
+      "is scrambled, so the more it matters.",
+    kSelection: "Each panel scores one criterion for each number of segments tried; the " +
+      "chosen number is highlighted.",
+    profile: "Each cell is how far a segment's average sits from all customers' in standard " +
+      "deviations: warm colours above, cool below.",
+    categories: "Each bar splits a segment's spend across categories.",
+    silhouette: "Each line is a customer: to the right, well inside its segment; near zero or " +
+      "left, between segments. The dashed line is the mean.",
+    sentiment: "The dot is the mean sentiment of a segment's texts, the line its 95% interval; " +
+      "right of zero is positive.",
+    outcome: "The segment's outcome rate against the overall rate and the baselines.",
+    value: "Mean expected future value per customer in each segment.",
+    tracking: "Forecast against actual purchases in the holdout period, week by week.",
+    uplift: "The effect of each arm against control with its interval; right of zero helps.",
+  } as Record<string, string>,
+  headers: {
+    k: "Segments (k)",
+    inertia: "Inertia",
+    silhouette: "Silhouette",
+    daviesBouldin: "Davies–Bouldin",
+    calinskiHarabasz: "Calinski–Harabasz",
+    smallestShare: "Smallest segment",
+    stability: "Stability (ARI)",
+    chosen: "Chosen",
+    cramersVCorrected: "Cramér's V",
+    cramersV: "Cramér's V",
+    pValue: "p-value",
+    stage: "Stage",
+    status: "Status",
+  } as Record<string, string>,
+  hiddenColumns: ["silhouetteRows", "clusters"],
+  tableNames: { "outcome association": "Outcome association" } as Record<string, string>,
+  secondsHeader: "Seconds",
+  futureValueTile: (weeks: number) => `expected value over ${weeks} weeks`,
+  stageStatus: { ran: "ran", skipped: "skipped", failed: "failed" } as Record<string, string>,
 };
 
 const ZH: typeof EN = {
@@ -104,7 +179,7 @@ const ZH: typeof EN = {
   quarantined: "隔离行数",
   warningsCount: "条警告",
   quality: "各表数据质量",
-  segmentsTitle: "分群一览",
+  segmentsTitle: "分群规模与分布",
   segmentsLede: "每个分群的规模，以及顾客在特征二维图上的分布（距离近的点是相似的顾客）。",
   personas: "用户画像",
   personasLede: "每张卡片把一个分群与全部顾客比较：数字是分群内顾客的平均值对比整体平均值。" +
@@ -164,6 +239,85 @@ const ZH: typeof EN = {
   heterogeneity: "效果在分群之间是否不同？（Cochran Q 检验）",
   recommendations: "每个分群应发送哪一组",
   noClearWinner: "无明确优胜者",
+  summaryTitle: "分群一览",
+  summaryLede:
+    "每个分群的顾客占比和价值占比、可信程度，以及最先值得尝试的动作。完整描述见下方的画像卡片。",
+  ofCustomers: "顾客占比",
+  ofRevenue: "收入占比",
+  ofFutureValue: "未来价值占比",
+  trustLevels: [
+    ["高", "重新抽样时该分群依然出现，新顾客也能被可靠地归入：可以据此行动。"],
+    [
+      "中",
+      "分群真实存在但边界模糊（不够稳定、较难区分，或其顾客与另一分群几乎一样近）：大规模投入前先做测试。",
+    ],
+    ["低", "换一份样本时该分群可能不再出现：只当作假设。"],
+  ] as [string, string][],
+  silhouetteLowered: (sil: string) =>
+    `可信度由高降为中：该分群的轮廓系数为 ${sil}（低于 0.1），其顾客与另一分群几乎一样近。`,
+  times: (n: string) => `（共 ${n} 次）`,
+  bannerModels: "此处无法使用语言模型：文本仅按关键词和词表分析。",
+  bannerFallback: "部分步骤以比配置更简单的方式运行。",
+  bannerOther: (n: number) => `关于数据和模型有 ${n} 条说明。`,
+  seeNotes: "见技术说明",
+  technicalNotes: "技术说明",
+  notesLede: "本次运行的完整消息：先列回退，再列关于数据和模型的说明。",
+  stageName: (stage: string) => STAGE_ZH[stage] ?? stage,
+  silhouetteNote:
+    "轮廓图使用单独抽取的一份顾客样本计算，因此其平均值可能与上表中的轮廓系数略有不同。",
+  howToRead: {
+    sizes: "每个条形代表一个分群，长度为其顾客数。",
+    map: "每个点是一位顾客；相近的点是相似的顾客，颜色表示分群。",
+    confusion: "行是真实分群，列是预测分群；对角线越突出，新顾客越能被归入正确的分群。",
+    importance: "条形越长，打乱该特征后分类器准确率下降越多，说明该特征越重要。",
+    kSelection: "每个小图对每个尝试的分群数量给出一项指标；选定的数量已突出显示。",
+    profile: "每个格子表示分群平均值偏离全部顾客平均值多少个标准差：暖色偏高，冷色偏低。",
+    categories: "每个条形把一个分群的消费按品类拆分。",
+    silhouette:
+      "每条线是一位顾客：越靠右越处于本分群内部；接近零或为负则位于分群之间。虚线为平均值。",
+    sentiment: "圆点是分群文本的平均情感，线段是 95% 区间；零右侧为正面。",
+    outcome: "分群的结果比率与整体比率及基线的对比。",
+    value: "每个分群每位顾客的平均预期未来价值。",
+    tracking: "留出期内逐周的预测购买次数与实际购买次数对比。",
+    uplift: "每个实验组相对于对照组的效果及其区间；零右侧表示有帮助。",
+  },
+  headers: {
+    k: "分群数 (k)",
+    inertia: "惯量",
+    silhouette: "轮廓系数",
+    daviesBouldin: "Davies–Bouldin 指数",
+    calinskiHarabasz: "Calinski–Harabasz 指数",
+    smallestShare: "最小分群占比",
+    stability: "稳定性 (ARI)",
+    chosen: "选定",
+    cramersVCorrected: "Cramér's V",
+    cramersV: "Cramér's V",
+    pValue: "p 值",
+    stage: "阶段",
+    status: "状态",
+  },
+  hiddenColumns: ["silhouetteRows", "clusters"],
+  tableNames: { "outcome association": "与结果的关联" },
+  secondsHeader: "秒",
+  futureValueTile: (weeks: number) => `未来 ${weeks} 周的预期价值`,
+  stageStatus: { ran: "已运行", skipped: "已跳过", failed: "失败" },
+};
+
+const STAGE_ZH: Record<string, string> = {
+  ingest: "数据读取",
+  features: "特征",
+  text: "文本",
+  matrix: "矩阵",
+  cluster: "聚类",
+  classify: "分类",
+  importance: "重要性",
+  evaluate: "评估",
+  value: "价值",
+  experiment: "实验",
+  personas: "画像",
+  charts: "图表",
+  report: "报告",
+  score: "评分",
 };
 
 /** The report's words in a language. */

@@ -11,11 +11,20 @@
 import type { Persona } from "../personas/mod.ts";
 import { segmentColor } from "../charts/mod.ts";
 import type { StageWarning } from "../types.ts";
-import { formatNumber } from "../personas/mod.ts";
+import { formatNumber, formatPercent } from "../personas/mod.ts";
 import { personaCard } from "./_cards.ts";
 import { personaTable, reproduce } from "./_sections.ts";
 import { REPORT_CSS } from "./_css.ts";
-import { embedSvg, escapeHtml as h, headerText, tableHtml } from "./_html.ts";
+import { embedSvg, escapeHtml as h, tableHtml } from "./_html.ts";
+import {
+  money,
+  sharedNotes,
+  shownTrust,
+  summaryCards,
+  technicalNotes,
+  trustLegend,
+  warningBanner,
+} from "./_summary.ts";
 import { type ReportLanguage, reportWords } from "./_words.ts";
 import { kChoiceSentence } from "./_k_choice.ts";
 import type { KChoice } from "../cluster/mod.ts";
@@ -88,6 +97,15 @@ export interface ReportInputs {
   value?: ReportValue;
   /** The experiment stage's results (`uplift.json`): "Campaign results by segment". */
   uplift?: ReportUplift;
+  /** The currency symbol of money amounts, when the config names one. */
+  currency?: string | null;
+  /**
+   * Each segment's mean silhouette (the cluster summary's `silhouettePerSegment`): a segment
+   * under 0.1 is not shown with "high" trust.
+   */
+  silhouettes?: readonly { segment: number; silhouette: number | null }[];
+  /** The cluster summary's mean silhouette, to say why the silhouette chart's mean differs. */
+  silhouette?: number | null;
 }
 
 const PLACED_CHARTS = [
@@ -128,19 +146,53 @@ export function buildReport(inputs: ReportInputs): string {
   const charts = inputs.charts ?? {};
   const tables = inputs.tables ?? {};
   let chartNo = 0;
-  const figure = (key: string, caption?: string) => {
+  const figure = (key: string) => {
     const svg = charts[key];
     if (typeof svg !== "string" || svg.trim() === "") return "";
     chartNo++;
-    return `<figure class="chart-${h(key)}">${embedSvg(svg, `c${chartNo}`)}${
-      caption ? `<figcaption>${h(caption)}</figcaption>` : ""
-    }</figure>`;
+    const read = w.howToRead[key];
+    return `<figure class="chart-${h(key)}"><div class="chart-box">${
+      embedSvg(svg, `c${chartNo}`)
+    }</div>${read ? `<figcaption>${h(read)}</figcaption>` : ""}</figure>`;
   };
   const missing = `<p class="note">${h(w.notAvailable)}</p>`;
   const orMissing = (html: string) => (html.trim() === "" ? missing : html);
+  const silhouettes: Record<number, number> = {};
+  for (const x of inputs.silhouettes ?? []) {
+    if (x.silhouette !== null) silhouettes[x.segment] = x.silhouette;
+  }
+  const warnings = allWarnings(inputs);
+  const shared = sharedNotes(inputs.personas);
+  const whyK = inputs.kChoice
+    ? `<p class="why-k">${h(kChoiceSentence(inputs.kChoice, lang))}</p>`
+    : "";
+  const kTable = (tables.kSelection ?? []).map((r) => ({ ...r }));
 
   const sections = [
-    section("overview", w.overview, w.overviewLede, overview(inputs, w)),
+    section(
+      "summary",
+      w.summaryTitle,
+      w.summaryLede,
+      warningBanner(warnings, w) +
+        summaryCards(inputs.personas, w, colorOf, silhouettes) + whyK +
+        `<h4>${h(w.trust)}</h4>` + trustLegend(w),
+    ),
+    section(
+      "personas",
+      w.personas,
+      w.personasLede,
+      inputs.personas.length === 0 ? missing : `<div class="cards">\n${
+        inputs.personas.map((p) => {
+          const t = shownTrust(p, silhouettes);
+          return personaCard(p, colorOf(p), {
+            trust: t.level,
+            trustNote: t.lowered ? w.silhouetteLowered(t.silhouette!.toFixed(2)) : undefined,
+            hideNotes: shared,
+            currency: inputs.currency ?? undefined,
+          });
+        }).join("\n")
+      }\n</div>`,
+    ),
     section(
       "segments",
       w.segmentsTitle,
@@ -149,16 +201,6 @@ export function buildReport(inputs: ReportInputs): string {
         `<div class="figures">${figure("sizes")}${figure("map")}</div>` +
           personaTable(inputs, w, colorOf),
       ),
-    ),
-    section(
-      "personas",
-      w.personas,
-      w.personasLede,
-      inputs.personas.length === 0
-        ? missing
-        : `<div class="cards">\n${
-          inputs.personas.map((p) => personaCard(p, colorOf(p))).join("\n")
-        }\n</div>`,
     ),
     ...(inputs.value
       ? [section(
@@ -176,35 +218,54 @@ export function buildReport(inputs: ReportInputs): string {
         campaignSection(inputs.uplift, figure, w, segmentNamer(inputs.personas)),
       )]
       : []),
+    section("overview", w.overview, w.overviewLede, overview(inputs, w)),
     section(
       "model",
       w.model,
       w.modelLede,
       orMissing(
-        tableHtml(tables.comparison ?? [], { caption: w.comparison }) + figure("confusion"),
+        tableHtml(tables.comparison ?? [], { caption: w.comparison, headers: w.headers }) +
+          figure("confusion"),
       ),
     ),
     section(
       "importance",
       w.importance,
       w.importanceLede,
-      orMissing(figure("importance") + tableHtml(tables.importance ?? [])),
+      orMissing(figure("importance") + tableHtml(tables.importance ?? [], { headers: w.headers })),
     ),
     section(
       "k",
       w.kTitle,
       w.kLede,
-      (inputs.kChoice ? `<p class="why-k">${h(kChoiceSentence(inputs.kChoice, lang))}</p>` : "") +
-        orMissing(figure("kSelection") + tableHtml(tables.kSelection ?? [])),
+      whyK +
+        orMissing(
+          figure("kSelection") +
+            tableHtml(kTable, {
+              headers: w.headers,
+              hide: w.hiddenColumns,
+              formats: {
+                inertia: (v) => typeof v === "number" ? formatNumber(Math.round(v)) : "",
+                smallestShare: (v) => typeof v === "number" ? formatPercent(v) : "",
+                silhouette: fixed3,
+                daviesBouldin: fixed3,
+                calinskiHarabasz: (v) => typeof v === "number" ? formatNumber(Math.round(v)) : "",
+                stability: fixed3,
+              },
+            }),
+        ),
     ),
   ];
   const moreCharts = Object.keys(charts).filter((k) => !PLACED_CHARTS.includes(k)).sort();
   if (moreCharts.length > 0) {
+    const silNote = charts.silhouette && typeof inputs.silhouette === "number"
+      ? `<p class="note">${h(w.silhouetteNote)}</p>`
+      : "";
     sections.push(section(
       "more",
       w.more,
       "",
-      `<div class="figures">${moreCharts.map((k) => figure(k, headerText(k))).join("")}</div>`,
+      `<div class="figures">${moreCharts.map((k) => figure(k)).join("")}</div>` + silNote,
     ));
   }
   const moreTables = Object.keys(tables).filter((k) => !PLACED_TABLES.includes(k)).sort();
@@ -213,21 +274,25 @@ export function buildReport(inputs: ReportInputs): string {
       "tables",
       w.moreTables,
       "",
-      moreTables.map((k) => tableHtml(tables[k], { caption: headerText(k) })).join("") || missing,
+      moreTables.map((k) =>
+        tableHtml(tables[k], { caption: w.tableNames[k] ?? k, headers: w.headers })
+      ).join("") || missing,
     ));
   }
   sections.push(section("reproduce", w.reproduce, w.reproduceLede, reproduce(inputs, w)));
 
   const toc = [
-    ["overview", w.overview],
-    ["segments", w.segmentsTitle],
+    ["summary", w.summaryTitle],
     ["personas", w.personas],
+    ["segments", w.segmentsTitle],
     ...(inputs.value ? [["value", w.valueTitle]] : []),
     ...(inputs.uplift ? [["campaign", w.campaignTitle]] : []),
+    ["overview", w.overview],
     ["model", w.model],
     ["importance", w.importance],
     ["k", w.kTitle],
     ["reproduce", w.reproduce],
+    ["notes", w.technicalNotes],
   ].map(([id, label]) => `<a href="#${id}">${h(label)}</a>`).join("");
   const sub = [inputs.dataset?.description].filter(Boolean).join(" · ");
   const when = m.finishedAt ?? m.startedAt;
@@ -248,8 +313,8 @@ ${sub ? `<p class="subtitle">${h(sub)}</p>` : ""}
 <p class="meta">${h([m.name, when].filter(Boolean).join(" · "))}</p>
 <nav class="toc" aria-label="${h(w.contents)}">${toc}</nav>
 </header>
-${alerts(inputs, w)}
 ${sections.join("\n")}
+${technicalNotes(warnings, shared, w)}
 <footer class="report">${h(w.generated)}</footer>
 </main>
 </body>
@@ -264,6 +329,8 @@ function section(id: string, title: string, lede: string, body: string): string 
     lede ? `<p class="lede">${h(lede)}</p>\n` : ""
   }${body}\n</section>`;
 }
+
+const fixed3 = (v: unknown) => typeof v === "number" ? v.toFixed(3) : "";
 
 function colorOf(p: Persona): string {
   return p.kind === "other" ? OTHER_COLOR : segmentColor(p.segments[0]);
@@ -283,24 +350,6 @@ function allWarnings(inputs: ReportInputs): StageWarning[] {
   return [...list.filter(isFallback), ...list.filter((x) => !isFallback(x))];
 }
 
-function alerts(inputs: ReportInputs, w: Words): string {
-  const list = allWarnings(inputs);
-  if (list.length === 0) return `<p class="note">${h(w.noWarnings)}</p>`;
-  const items = list.map((x) => {
-    const fallback = /^FALLBACK\b:?\s*/i;
-    const isFallback = fallback.test(x.message);
-    const text = x.message.replace(fallback, "");
-    return `<li${isFallback ? ' class="fallback"' : ""}>` +
-      (isFallback ? `<span class="badge">${h(w.fallback)}</span>` : "") +
-      `<span class="stage">${h(x.stage)}</span> ${h(text)}` +
-      (x.count !== undefined && x.count > 1 ? ` <b>(×${h(formatNumber(x.count))})</b>` : "") +
-      `</li>`;
-  }).join("\n");
-  return `<aside class="alerts" role="note"><h2>${
-    h(w.warnings)
-  } (${list.length})</h2><ul>\n${items}\n</ul></aside>`;
-}
-
 function tableSummaries(inputs: ReportInputs): ReportTableSummary[] {
   const t = inputs.dataset?.tables;
   if (!t) return [];
@@ -316,12 +365,16 @@ function overview(inputs: ReportInputs, w: Words): string {
   const segments = inputs.personas.reduce((a, p) => a + p.segments.length, 0);
   const read = tables.reduce((a, t) => a + t.read, 0);
   const quarantined = tables.reduce((a, t) => a + t.quarantined, 0);
-  const tile = (big: number, label: string) =>
-    `<div class="tile"><b>${h(formatNumber(big))}</b><span>${h(label)}</span></div>`;
+  const tile = (big: number, label: string, text = formatNumber(big)) =>
+    `<div class="tile"><b>${h(text)}</b><span>${h(label)}</span></div>`;
   const tiles = `<div class="tiles">` + tile(customers, w.customers) + tile(segments, w.segments) +
     (tables.length > 0 ? tile(read, w.rowsRead) + tile(quarantined, w.quarantined) : "") +
     (inputs.value
-      ? tile(inputs.value.total.value, `${w.futureValue}, ${inputs.value.horizon} weeks`)
+      ? tile(
+        inputs.value.total.value,
+        w.futureValueTile(inputs.value.horizon),
+        money(inputs.value.total.value, inputs.currency),
+      )
       : "") +
     tile(allWarnings(inputs).length, w.warningsCount) + `</div>`;
   const rows = tables.map((t) => ({

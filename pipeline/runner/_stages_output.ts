@@ -141,7 +141,11 @@ export const chartsStageDef: Stage = {
       evaluation: inputs.evaluation as never,
       value: inputs.value as ChartInputs["value"],
       uplift: inputs.uplift as ChartInputs["uplift"],
-    }, { seed: ctx.seed, minSegmentSize: ctx.loaded.config.privacy.minSegmentSize });
+    }, {
+      seed: ctx.seed,
+      minSegmentSize: ctx.loaded.config.privacy.minSegmentSize,
+      language: (inputs.personas as Persona[])[0]?.language ?? "en",
+    });
     const files: Record<string, string | Uint8Array> = {};
     const pngWarnings: StageWarning[] = [];
     for (const [name, svg] of Object.entries(charts)) {
@@ -213,6 +217,9 @@ export const reportStageDef: Stage = {
       kChoice: cluster.kChoice,
       value: inputs.value as ReportValue | undefined,
       uplift: inputs.uplift as ReportUplift | undefined,
+      currency: loaded.config.roles.currency ?? null,
+      silhouettes: cluster.silhouettePerSegment ?? [],
+      silhouette: cluster.silhouette,
       command: `deno task run --config ${configPath}`,
     });
     return { outputs: { report: html }, warnings: [] };
