@@ -13,6 +13,7 @@ import type { ColumnRole, FeatureMeta } from "../types.ts";
 import { formatNumber as n, formatPercent as p } from "./_format.ts";
 import type { PersonaLanguage } from "./_i18n.ts";
 import { roleWords } from "./_words_roles.ts";
+import { zhFeatureLabel } from "./_zh_features.ts";
 import { type RoleKind, roleOf } from "./_roles.ts";
 
 /**
@@ -121,7 +122,8 @@ export function genericTraits(
     const effect = r.effect ?? r.effectSize;
     if (!meta || effect === null || r.meanIn === null || r.meanAll === null) continue;
     // A description's words before a colon name the feature; the rest explains it.
-    const label = meta.label ?? lowerFirst(meta.description.split(": ")[0]);
+    const label = (o.language === "zh" ? zhFeatureLabel(column) : null) ?? meta.label ??
+      lowerFirst(meta.description.split(": ")[0]);
     const kind = r.kind ?? "numeric";
     const known = KNOWN_ROLES[roleOf(meta).kind];
     const role = meta.role ?? known?.role;

@@ -42,3 +42,4 @@ export {
   outcomeFacts,
   type PersonaOutcome,
 } from "./_outcomes.ts";
+export { zhFeatureLabel } from "./_zh_features.ts";
