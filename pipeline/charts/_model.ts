@@ -17,6 +17,7 @@ import {
   textPart,
   textWidth,
   truncate,
+  truncateUnique,
   vstack,
 } from "./_svg.ts";
 import {
@@ -304,7 +305,9 @@ export function confusionChart(data: ConfusionData, options: ChartOptions = {}):
       };
     });
   });
-  const labelWidth = Math.min(160, Math.max(30, ...names.map((n) => textWidth(n))));
+  const labelWidth = Math.min(160, names.reduce((a, n) => Math.max(a, textWidth(n)), 30));
+  // Long persona names must not shorten into each other.
+  const short = truncateUnique(names, 160);
   const cell = Math.max(24, Math.min(64, (width - labelWidth - 40) / Math.max(k, 1)));
   const rotate = labelWidth > cell - 6;
   const marginTop = rotate ? Math.ceil(labelWidth * 0.64 + 30) : 40;
@@ -322,14 +325,14 @@ export function confusionChart(data: ConfusionData, options: ChartOptions = {}):
       labelAnchor: "center",
       tickRotate: rotate ? -40 : 0,
       tickSize: 0,
-      tickFormat: (n: string) => truncate(n, 160),
+      tickFormat: (n: string) => short.get(n) ?? n,
     },
     y: {
       domain: names,
       label: chartWords(options.language).true,
       labelAnchor: "center",
       tickSize: 0,
-      tickFormat: (n: string) => truncate(n, 160),
+      tickFormat: (n: string) => short.get(n) ?? n,
     },
     color: { type: "identity" },
     marks: [

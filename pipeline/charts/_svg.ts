@@ -97,6 +97,43 @@ export function truncate(text: string, maxWidth: number, size = 10): string {
   return chars.join("") + "…";
 }
 
+/**
+ * Shortens each label to fit `maxWidth`, keeping them apart: labels that would shorten to the
+ * same text keep their ends instead ("Mainstream…(segment 3)"), and are numbered if even that
+ * does not tell them apart. Returns each label's short form.
+ *
+ * @example
+ * ```ts
+ * import { truncateUnique } from "./_svg.ts";
+ * const long = "Customers writing about delays, cancellations and refunds";
+ * const short = truncateUnique([`${long} (united)`, `${long} (jetblue)`], 120);
+ * const [a, b] = [...short.values()];
+ * if (a === b || !a.endsWith("(united)")) throw new Error(`${a} | ${b}`);
+ * ```
+ */
+export function truncateUnique(
+  labels: readonly string[],
+  maxWidth: number,
+  size = 10,
+): Map<string, string> {
+  const out = new Map(labels.map((l) => [l, truncate(l, maxWidth, size)]));
+  const count = (v: string) => [...out.values()].filter((x) => x === v).length;
+  for (const l of labels) {
+    if (count(out.get(l)!) < 2) continue;
+    const chars = [...l];
+    let head = Math.ceil(chars.length / 2), tail = chars.length - head;
+    const cut = () =>
+      chars.slice(0, head).join("") + "…" + chars.slice(chars.length - tail).join("");
+    while (head > 1 && textWidth(cut(), size) > maxWidth) head--;
+    while (tail > 1 && textWidth(cut(), size) > maxWidth) tail--;
+    out.set(l, cut());
+  }
+  labels.forEach((l, i) => {
+    if (count(out.get(l)!) > 1) out.set(l, `${truncate(l, maxWidth - 24, size)} (${i + 1})`);
+  });
+  return out;
+}
+
 /** Places parts side by side, aligned to the top. */
 export function hstack(parts: Part[], gap = 16): Part {
   let x = 0, height = 0, markup = "";
