@@ -6,6 +6,7 @@ import {
   normalizedMutualInfo,
   silhouetteSamples,
 } from "../pipeline/cluster/cluster.ts";
+import { minOf } from "../pipeline/math/mod.ts";
 
 const close = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -73,14 +74,18 @@ Deno.test("silhouetteSamples() visits every pair: odd sizes and many rows agree 
   const labels = Array.from({ length: n }, (_, i) => i % 3);
   const s = silhouetteSamples(x, n, d, labels);
   const dist = (i: number, j: number) =>
-    Math.hypot(...Array.from({ length: d }, (_, t) => x[i * d + t] - x[j * d + t]));
+    Math.sqrt(
+      Array.from({ length: d }, (_, t) => (x[i * d + t] - x[j * d + t]) ** 2).reduce((a, b) =>
+        a + b
+      ),
+    );
   for (let i = 0; i < n; i++) {
     const mean = (c: number) => {
       const js = labels.map((l, j) => l === c && j !== i ? j : -1).filter((j) => j >= 0);
       return js.reduce((acc, j) => acc + dist(i, j), 0) / js.length;
     };
     const own = mean(labels[i]);
-    const other = Math.min(...[0, 1, 2].filter((c) => c !== labels[i]).map(mean));
+    const other = minOf([0, 1, 2].filter((c) => c !== labels[i]).map(mean));
     close(s[i], (other - own) / Math.max(own, other), 1e-12);
   }
 });

@@ -27,6 +27,7 @@ import {
   formatPercent,
   segmentLabel,
 } from "./_common.ts";
+import { maxOf, minOf } from "../math/mod.ts";
 
 /** Importance of one feature: mean over repeats (or folds) and its spread. */
 export interface FeatureImportance {
@@ -77,7 +78,7 @@ export function importanceChart(
     hasSd: r.sd !== undefined && r.sd > 0,
   }));
   const marginLeft = Math.ceil(
-    Math.min(width * 0.45, Math.max(40, ...data.map((d) => textWidth(d.feature)))) + 12,
+    Math.min(width * 0.45, maxOf(data.map((d) => textWidth(d.feature)), 40)) + 12,
   );
   const whiskers = data.filter((d) => d.hasSd);
   const body = plotPart({
@@ -156,7 +157,7 @@ export function kSelectionChart(scores: KScores[], options: KSelectionOptions = 
   const width = chartWidth(options, "kSelectionChart");
   const sorted = [...scores].sort((a, b) => a.k - b.k);
   const ks = sorted.map((s) => s.k);
-  const domain: [number, number] = [Math.min(...ks), Math.max(...ks)];
+  const domain: [number, number] = [minOf(ks), maxOf(ks)];
   const chosen = options.chosenK;
   const present = METRICS.filter((m) => sorted.some((s) => Number.isFinite(s[m.key])));
   const columns = present.length > 1 ? 2 : 1, gap = 24;
@@ -183,7 +184,7 @@ export function kSelectionChart(scores: KScores[], options: KSelectionOptions = 
         label: null,
         grid: true,
         nice: true,
-        tickFormat: Math.max(...points.map((p) => Math.abs(p.v))) >= 1e4 ? "~s" : undefined,
+        tickFormat: maxOf(points.map((p) => Math.abs(p.v))) >= 1e4 ? "~s" : undefined,
       },
       marks: [
         ...(chosen === undefined ? [] : [
@@ -252,7 +253,7 @@ export function confusionChart(data: ConfusionData, options: ChartOptions = {}):
       };
     });
   });
-  const labelWidth = Math.min(160, Math.max(30, ...names.map((n) => textWidth(n))));
+  const labelWidth = Math.min(160, maxOf(names.map((n) => textWidth(n)), 30));
   const cell = Math.max(24, Math.min(64, (width - labelWidth - 40) / Math.max(k, 1)));
   const rotate = labelWidth > cell - 6;
   const marginTop = rotate ? Math.ceil(labelWidth * 0.64 + 30) : 40;

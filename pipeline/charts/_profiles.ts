@@ -15,6 +15,7 @@ import {
   formatValue,
   segmentLabels,
 } from "./_common.ts";
+import { maxOf } from "../math/mod.ts";
 
 /** One cell of the heat map: how far a segment's mean of a feature lies from the overall mean. */
 export interface SegmentFeatureZ {
@@ -67,10 +68,10 @@ export function heatmapChart(cells: SegmentFeatureZ[], options: HeatmapOptions =
     ink: Math.abs(c.z) > 0.6 * clamp ? "white" : INK,
   }));
   const marginLeft = Math.ceil(
-    Math.min(width * 0.4, Math.max(40, ...features.map((f) => textWidth(f)))) + 10,
+    Math.min(width * 0.4, maxOf(features.map((f) => textWidth(f)), 40)) + 10,
   );
   const colWidth = Math.min(90, (width - marginLeft - 10) / Math.max(labels.size, 1));
-  const longest = Math.max(...[...labels.values()].map((l) => textWidth(l)));
+  const longest = maxOf([...labels.values()].map((l) => textWidth(l)));
   // Column names that do not fit their column are turned, so they never run into each other.
   const rotate = longest > colWidth - 6;
   const shownLongest = Math.min(longest, 160);
@@ -189,7 +190,7 @@ export function categoryMixChart(
   if (kept.length < ranked.length) {
     notes.unshift(`${ranked.length - kept.length} smaller categories are merged into "Other"`);
   }
-  const marginLeft = Math.ceil(Math.max(40, ...[...labels.values()].map((l) => textWidth(l))) + 12);
+  const marginLeft = Math.ceil(maxOf([...labels.values()].map((l) => textWidth(l)), 40) + 12);
   const body = plotPart({
     width,
     height: labels.size * 30 + 50,

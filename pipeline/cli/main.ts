@@ -46,12 +46,15 @@ function printSummary(m: Manifest) {
     console.log(`  ${s.name.padEnd(12)} ${s.status}${time}${why}`);
   }
   const ingest = m.stages.find((s) => s.name === "ingest")?.metrics?.tables as
-    | Record<string, { read: number; kept: number; quarantined: number }>
+    | Record<string, { read: number; kept: number; quarantined: number; customerRejected?: number }>
     | undefined;
   if (ingest) {
     console.log("  rows read / kept / quarantined:");
     for (const [t, s] of Object.entries(ingest)) {
-      console.log(`    ${t.padEnd(10)} ${s.read} / ${s.kept} / ${s.quarantined}`);
+      const cascade = s.customerRejected
+        ? ` (${s.customerRejected} of them because their customer was rejected)`
+        : "";
+      console.log(`    ${t.padEnd(10)} ${s.read} / ${s.kept} / ${s.quarantined}${cascade}`);
     }
   }
   for (const w of m.warnings) {

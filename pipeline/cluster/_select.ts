@@ -7,6 +7,7 @@
 import { calinskiHarabasz, daviesBouldin, silhouetteSamples } from "./_metrics.ts";
 import type { KMeansRun } from "./_kmeans.ts";
 import { permutation, rng } from "../math/mod.ts";
+import { minOf } from "../math/mod.ts";
 
 /** The scores of one k, a row of the table kept for plots. */
 export interface KScore {
@@ -87,7 +88,7 @@ export function scoreFit(
     calinskiHarabasz: ok ? calinskiHarabasz(data, n, d, run.labels) : NaN,
     silhouetteRows: sample.n,
     clusters,
-    smallestShare: Math.min(...counts.values()) / n,
+    smallestShare: minOf(counts.values()) / n,
     chosen: false,
   };
 }

@@ -10,6 +10,7 @@
 import { maskPii } from "../privacy.ts";
 import { guessLanguage, segmentWords } from "../text/mod.ts";
 import { cmp } from "./_traits.ts";
+import { maxOf } from "../math/mod.ts";
 
 /** One analysed text: a row of the text stage's per-text table, as a plain object. */
 export interface PersonaTextRow {
@@ -172,7 +173,7 @@ function topTerms(
   df: Map<string, number>,
   language: string,
 ): string[] {
-  const docs = Math.max(0, ...df.values());
+  const docs = maxOf(df.values(), 0);
   const minDocs = docs >= 5 ? 2 : 1;
   const ranked = [...w].filter(([t]) => (df.get(t) ?? 0) >= minDocs && !SINGLE_HAN.test(t))
     .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))

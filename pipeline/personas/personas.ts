@@ -179,7 +179,7 @@ export async function buildPersonas(
 
   if (o.writer === "llm") {
     const written = await writeSummaries(personas, o);
-    warnings.push(...written.warnings);
+    for (const w of written.warnings) warnings.push(w);
     written.summaries.forEach((text, i) => {
       if (text !== null) personas[i] = { ...personas[i], summary: text, writer: "llm" };
     });

@@ -65,7 +65,7 @@ export async function score(
   }
   const warnings: StageWarning[] = [];
   const built = buildFeatures(tables, { ...model.features, referenceDate: options.referenceDate });
-  warnings.push(...built.warnings);
+  for (const w of built.warnings) warnings.push(w);
   let features = built.outputs.features;
   if (model.text) {
     if (!tables.texts) {
@@ -77,7 +77,7 @@ export async function score(
       ...model.text.options,
       ...options.text,
     });
-    warnings.push(...text.warnings);
+    for (const w of text.warnings) warnings.push(w);
     features = features.join(text.outputs.features, { on: "customer_id", how: "left" });
   }
   const missing = missingColumns(model.matrix, features.columns);

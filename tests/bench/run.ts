@@ -53,7 +53,7 @@ export async function runBenches(
       stderr: "inherit",
     }).output();
     if (!child.success) throw new Error(`Benchmark '${name}' failed (exit ${child.code})`);
-    rows.push(...JSON.parse(await Deno.readTextFile(out)));
+    for (const r of JSON.parse(await Deno.readTextFile(out))) rows.push(r);
   }
   return rows;
 }
