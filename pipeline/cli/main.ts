@@ -7,11 +7,12 @@
 
 import { Command, CommanderError } from "commander";
 import pl from "nodejs-polars";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../config.ts";
-import { InputError } from "../errors.ts";
+import { describeFsError, InputError, OutputError } from "../errors.ts";
 import { ingest } from "../ingest/mod.ts";
-import { type Manifest, runFolder, runJob } from "../runner/mod.ts";
+import { peakProcessRssMb } from "../memory.ts";
+import { type Manifest, runFolder, runJob, writeCsvFile, writeParquetFile } from "../runner/mod.ts";
 import { pullModels, resolveModelsConfig } from "../text/mod.ts";
 import { createProgress } from "../progress.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -81,6 +82,7 @@ export function program(): Command {
     .option("-q, --quiet", "print nothing but errors", false)
     .option("--json", "print the manifest as JSON", false)
     .option("--no-history", "do not record the run in runs/history.sqlite")
+    .option("--wait", "wait for a run folder another run is using instead of refusing", false)
     .action(async (o) => {
       const io: Io = { quiet: o.quiet, json: o.json };
       const progress = createProgress({ quiet: o.quiet || o.json });
@@ -91,10 +93,12 @@ export function program(): Command {
           force: o.force,
           from: o.from,
           until: o.until,
+          wait: o.wait,
+          onWait: (holder) => log(io, `Waiting for the run folder: it is in use by ${holder}`),
           progress: (stage, label) => (done, total) =>
             progress.onProgress(done, total, label === stage ? stage : `${stage} ${label}`),
           onStage: (e) => {
-            if (e.status === "start") log(io, `▸ ${e.stage}…`);
+            if (e.status === "start") log(io, `▸ ${e.stage}…${e.reason ? ` (${e.reason})` : ""}`);
           },
         });
         progress.stop();
@@ -106,16 +110,24 @@ export function program(): Command {
       }
     });
 
-  cli.command("score")
+  const score_ = cli.command("score")
     .description("Assign new customers to the segments of a finished run (no re-clustering)")
     .requiredOption("-m, --model <file>", "the run's model.json")
     .requiredOption("-c, --config <file>", "dataset config of the customers to score")
-    .requiredOption("-o, --out <file>", "CSV to write (a Parquet file with the same name too)")
+    .requiredOption(
+      "-o, --out <file.csv>",
+      "CSV to write; a Parquet file of the same name (.parquet) is written beside it",
+    )
     .option("-q, --quiet", "print nothing but errors", false)
     .action(async (o) => {
-      const model: ScoringModel = JSON.parse(await Deno.readTextFile(o.model));
+      if (!/\.csv$/i.test(o.out)) {
+        score_.error(`error: --out must name a .csv file (got '${o.out}')`, { exitCode: 64 });
+      }
+      const parquet = o.out.replace(/\.csv$/i, "") + ".parquet";
+      const model = await readModel(o.model);
       const loaded = await loadConfig(o.config);
-      const { outputs: ingested } = await ingest(loaded);
+      checkWritable(dirname(resolve(o.out)));
+      const { outputs: ingested, warnings: read } = await ingest(loaded);
       const { outputs, warnings } = await score(model, ingested.tables, {
         referenceDate: loaded.config.referenceDate,
         text: loaded.config.text,
@@ -125,18 +137,20 @@ export function program(): Command {
       const out = hide
         ? outputs.withColumns(pl.Series("customer_id", ids.map((id) => pseudonymize(id, salt))))
         : outputs;
-      await Deno.mkdir(dirname(o.out), { recursive: true });
       const keep = out.select("customer_id", "segment", "segment_name", "probability");
-      keep.writeCSV(o.out);
-      const parquet = o.out.replace(/\.csv$/i, "") + ".parquet";
-      out.writeParquet(parquet);
+      writeCsvFile(o.out, keep);
+      writeParquetFile(parquet, out);
       if (!o.quiet) {
         console.log(`Scored ${out.height} customers → ${o.out} and ${parquet}`);
         const counts = keep.groupBy(["segment", "segment_name"]).len().sort("segment");
         for (const r of counts.toRecords()) {
           console.log(`  ${String(r.segment).padStart(3)} ${r.segment_name}: ${r.len}`);
         }
-        for (const w of warnings) console.log(`  warning [${w.stage}] ${w.message}`);
+        for (const w of [...read, ...warnings]) {
+          console.log(
+            `  warning [${w.stage}] ${w.message}${w.count && w.count > 1 ? ` (×${w.count})` : ""}`,
+          );
+        }
       }
     });
 
@@ -144,7 +158,19 @@ export function program(): Command {
     .description("Bring a run's personas, charts and report.html up to date and print its path")
     .option("-r, --run <dir>", "run folder", "runs/sample")
     .action(async (o) => {
-      const manifest = JSON.parse(await Deno.readTextFile(join(o.run, "manifest.json")));
+      const file = join(o.run, "manifest.json");
+      let manifest: Manifest;
+      try {
+        manifest = JSON.parse(await Deno.readTextFile(file));
+      } catch (e) {
+        throw new InputError(
+          `Cannot read ${file}: ${
+            e instanceof SyntaxError ? "not valid JSON" : describeFsError(e)
+          } (is ${o.run} a finished run's folder?)`,
+          { file },
+          e,
+        );
+      }
       await runJob(manifest.config.path, { runDir: o.run, seed: manifest.seed });
       console.log(join(o.run, "report.html"));
     });
@@ -243,8 +269,7 @@ export function program(): Command {
       if (!o.quiet) {
         const total = Object.values(s.rows).reduce((a, b) => a + b, 0);
         const secs = ((performance.now() - t0) / 1000).toFixed(1);
-        const hwm = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)?.[1];
-        const rss = hwm ? `${(Number(hwm) / 1024).toFixed(0)} MiB` : "unknown";
+        const rss = `${peakProcessRssMb().toFixed(0)} MiB`;
         console.log(
           `Wrote ${total.toLocaleString("en")} rows to ${o.out} in ${secs} s (peak RSS ${rss})`,
         );
@@ -258,6 +283,53 @@ export function program(): Command {
   return cli;
 }
 
+/** A scoring model from a file, or an {@link InputError} saying why it is not one. */
+async function readModel(path: string): Promise<ScoringModel> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new InputError(`Cannot read model ${path}: ${describeFsError(e)}`, { file: path }, e);
+  }
+  let model: ScoringModel;
+  try {
+    model = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`Cannot read model ${path}: not valid JSON`, { file: path }, e);
+  }
+  if (model?.kind !== "personae.scoring") {
+    throw new InputError(
+      `Cannot read model ${path}: not a Personae scoring model (a run's model.json)`,
+      { file: path },
+    );
+  }
+  return model;
+}
+
+/**
+ * Refuses an output folder that cannot take a file, before any work: a read-only folder or one
+ * outside the task's write permission (the score task may write only under runs/ and .cache/).
+ */
+function checkWritable(dir: string): void {
+  const probe = join(dir, `.write-check.${Deno.pid}.0.tmp`);
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    Deno.writeTextFileSync(probe, "");
+    Deno.removeSync(probe);
+  } catch (e) {
+    throw new InputError(
+      `Cannot write to ${dir}: ${describeFsError(e)}; choose another --out${
+        e instanceof Deno.errors.NotCapable
+          ? " (the task may write only under runs/ and .cache/; elsewhere use " +
+            "`deno run -A pipeline/cli/main.ts score …`)"
+          : ""
+      }`,
+      { file: dir },
+      e,
+    );
+  }
+}
+
 /** Runs the CLI with arguments and returns the exit code (errors printed, never thrown). */
 export async function main(args: string[]): Promise<number> {
   try {
@@ -267,12 +339,24 @@ export async function main(args: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Stack traces and the library errors behind a message are for developers:
+    // PERSONAE_DEBUG=1 shows them.
+    const debug = Deno.env.get("PERSONAE_DEBUG") === "1";
+    const cause = (err: unknown) => {
+      const c = (err as Error).cause;
+      if (debug && c) console.error("caused by:", c instanceof Error ? c.stack : c);
+    };
     if (e instanceof InputError) {
       console.error(`error: ${e.message}`);
+      cause(e);
       return EXIT.input;
     }
-    // Stack traces are for developers: PERSONAE_DEBUG=1 shows them.
-    const debug = Deno.env.get("PERSONAE_DEBUG") === "1";
+    if (e instanceof OutputError) {
+      // Stages already written stay committed: a rerun resumes after the problem is fixed.
+      console.error(`error: ${e.message}; completed stages are kept and a rerun resumes`);
+      cause(e);
+      return EXIT.failure;
+    }
     console.error(e instanceof Error ? (debug ? e.stack : `error: ${e.message}`) : String(e));
     return EXIT.failure;
   }

@@ -36,6 +36,7 @@ function mapColumns(
   file: string,
   t: TableConfig,
   table: TableName,
+  hint: string,
 ): Map<string, string> {
   const have = new Set(columns);
   const source = new Map<string, string>(); // canonical → file column
@@ -44,7 +45,7 @@ function mapColumns(
       throw new InputError(
         `Cannot read ${file}: column '${col}' (mapped to ${table}.${canonical}) is missing${
           didYouMean(col, have)
-        }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}`,
+        }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}${hint}`,
         { file, column: col },
       );
     }
@@ -53,7 +54,9 @@ function mapColumns(
   for (const col of t.drop) {
     if (!have.has(col)) {
       throw new InputError(
-        `Cannot read ${file}: column '${col}' listed in 'drop' is missing${didYouMean(col, have)}`,
+        `Cannot read ${file}: column '${col}' listed in 'drop' is missing${
+          didYouMean(col, have)
+        }${hint}`,
         { file, column: col },
       );
     }
@@ -109,7 +112,7 @@ export async function checkTable(
     rejected?: pl.Series;
   }
 > {
-  const raw = readTable(loaded.dir, t, batchRows);
+  const raw = readTable(loaded.dir, t, batchRows, table);
   // Ids the file lacks are made from row numbers: customers (or reviews) numbered 1, 2, 3…;
   // orders without an order id are one order per row.
   const seqId = (prefix: string) =>
@@ -126,6 +129,7 @@ export async function checkTable(
     raw.names[0],
     t,
     table,
+    raw.hint,
   );
   const fileCols = [...new Set(source.values())];
   const required = REQUIRED[table].filter((c) => !(c in t.compute));
@@ -135,7 +139,7 @@ export async function checkTable(
       throw new InputError(
         `Cannot read ${file}: required column '${c}' of ${table} is missing${
           didYouMean(c, fileCols)
-        }; map it in tables.${table}.columns`,
+        }; map it in tables.${table}.columns${raw.hint}`,
         { file, column: c },
       );
     }

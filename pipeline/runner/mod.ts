@@ -6,8 +6,23 @@
  * @module
  */
 
-export { artifactExists, type ArtifactSpec, loadArtifact } from "./_artifacts.ts";
-export { type JobOptions, type Manifest, mergeWarnings, runFolder, runJob } from "./job.ts";
+export {
+  artifactExists,
+  type ArtifactSpec,
+  loadArtifact,
+  writeCsvFile,
+  writeParquetFile,
+} from "./_artifacts.ts";
+export { csvSafe, csvUnsafe } from "./_csv.ts";
+export { lockRunFolder, type RunLock } from "./_lock.ts";
+export {
+  type JobOptions,
+  type Manifest,
+  mergeWarnings,
+  runFolder,
+  runJob,
+  RUNS_ROOT,
+} from "./job.ts";
 export {
   buildGraph,
   codeClosure,
