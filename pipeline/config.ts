@@ -57,8 +57,8 @@ const columnType = z.union([
  * Delimiters and quotes are compared byte by byte, and Polars takes a single byte: a multi-byte
  * character ("，", "€") or a line break cannot work, so it is refused at load.
  */
-const oneByte = z.string().regex(
-  /^[\x01-\x09\x0b\x0c\x0e-\x7f]$/,
+const oneByte = z.string().refine(
+  (c) => c.length === 1 && c.charCodeAt(0) > 0 && c.charCodeAt(0) < 128 && !/[\n\r]/.test(c),
   "must be one ASCII character other than a line break",
 );
 
