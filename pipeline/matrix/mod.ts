@@ -24,5 +24,7 @@ export {
   type NumericStep,
   type PcaModel,
   rawMatrix,
+  type UnseenLevels,
+  unseenLevelsOf,
   withTextFeatures,
 } from "./matrix.ts";
