@@ -10,6 +10,7 @@ import { generate } from "../data/generate.ts";
 import { main } from "../pipeline/cli/main.ts";
 import { csvSafe, csvUnsafe } from "../pipeline/runner/_csv.ts";
 import { runJob } from "../pipeline/runner/job.ts";
+import { loadArtifact } from "../pipeline/runner/mod.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
 const RISKY = /^[=+\-@\t\r]/;
@@ -102,8 +103,13 @@ Deno.test("no CSV the run or the score command writes holds a cell a spreadsheet
     }
   }
   ok(escaped >= 4 * 3, `only ${escaped} escaped cells`);
-  // The run reads its own CSV back unescaped: the ids are the customers' ids.
+  // A spreadsheet shows the id as text; the runner reads its own CSV back unescaped.
+  const link = `=HYPERLINK("http://evil.example/x","y")`;
   const scores = pl.readCSV(join(run, "scores.csv"), { inferSchemaLength: 0 });
+  ok(scores.getColumn("customer_id").toArray().includes(`'${link}`));
+  const back = loadArtifact(run, { name: "scores", kind: "csv" }) as pl.DataFrame;
+  ok(back.getColumn("customer_id").toArray().includes(link));
+});
   ok(
     scores.getColumn("customer_id").toArray().includes(`'=HYPERLINK("http://evil.example/x","y")`),
   );
