@@ -110,7 +110,3 @@ Deno.test("no CSV the run or the score command writes holds a cell a spreadsheet
   const back = loadArtifact(run, { name: "scores", kind: "csv" }) as pl.DataFrame;
   ok(back.getColumn("customer_id").toArray().includes(link));
 });
-  ok(
-    scores.getColumn("customer_id").toArray().includes(`'=HYPERLINK("http://evil.example/x","y")`),
-  );
-});
