@@ -177,7 +177,7 @@ export function program(): Command {
 
   cli.command("bench")
     .description("Run the benchmarks against pandas and scikit-learn and print one table")
-    .argument("[names...]", "features, cluster, classify, text, e2e (default: all)")
+    .argument("[names...]", "features, cluster, classify, text, value, cache, e2e (default: all)")
     .option("--sizes <list>", "end-to-end sizes, e.g. 10000,100000,1000000")
     .option("--customers <n>", "customers for the features benchmark")
     .option("-o, --out <file>", "JSON file for the figures", "runs/bench.json")

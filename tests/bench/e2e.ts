@@ -43,7 +43,7 @@ async function runChild(config: string, runDir: string): Promise<{ m: Manifest; 
       "run",
       "-A",
       "--v8-flags=--expose-gc",
-      join(repo, "pipeline/cli.ts"),
+      join(repo, "pipeline/cli/main.ts"),
       "run",
       "--config",
       config,

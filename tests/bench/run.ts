@@ -15,7 +15,7 @@
 
 import type { BenchRow } from "./_bench.ts";
 
-const BENCHES = ["features", "cluster", "classify", "text", "value", "e2e"] as const;
+const BENCHES = ["features", "cluster", "classify", "text", "value", "cache", "e2e"] as const;
 type Bench = typeof BENCHES[number];
 
 function childArgs(name: Bench, values: { sizes?: string; customers?: string }): string[] {
