@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { InputError } from "./errors.ts";
+import { describeFsError, InputError } from "./errors.ts";
 import { type JsonSchema, optionsJsonSchema, parseOptions, type Rules } from "./options.ts";
 import { CLASSIFY_RULES, resolveClassifyOptions } from "./classify/options.ts";
 import { CLUSTER_RULES, resolveClusterOptions } from "./cluster/options.ts";
@@ -246,7 +246,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     text = await Deno.readTextFile(full);
   } catch (e) {
-    throw new InputError(`Cannot read config ${path}: ${(e as Error).message}`, { file: path });
+    throw new InputError(`Cannot read config ${path}: ${describeFsError(e)}`, { file: path }, e);
   }
   let value: unknown;
   try {

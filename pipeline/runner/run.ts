@@ -9,6 +9,7 @@
 
 import { join } from "node:path";
 import type { LoadedConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
 import { peakRssMb, releaseMemory, resetPeakRss } from "../memory.ts";
 import type { StageWarning } from "../types.ts";
 import {
@@ -224,6 +225,17 @@ async function runLocked(
     const fresh = previous !== undefined && stale === undefined;
     if (!selected.has(stage.name) || (fresh && !options.force)) {
       if (!fresh) {
+        // --from promises the stages before it are done; running on without them would skip
+        // every selected stage for want of inputs and report success having done nothing.
+        if (options.from && k < stages.findIndex((s) => s.name === options.from)) {
+          throw new InputError(
+            `--from ${options.from} needs the stages before it complete in ${options.runDir}, ` +
+              `but '${stage.name}' ${
+                stale ? `is not reusable (${stale})` : "has not run there"
+              }; run without --from first`,
+            { file: options.runDir },
+          );
+        }
         records.push({
           name: stage.name,
           status: "not selected",
