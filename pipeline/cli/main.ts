@@ -10,6 +10,7 @@ import pl from "nodejs-polars";
 import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../config.ts";
 import { describeFsError, InputError, OutputError } from "../errors.ts";
+import { checkWritable, printSummary, readModel } from "./_io.ts";
 import { ingest } from "../ingest/mod.ts";
 import { peakProcessRssMb } from "../memory.ts";
 import { type Manifest, runFolder, runJob, writeCsvFile, writeParquetFile } from "../runner/mod.ts";
@@ -25,7 +26,7 @@ import {
   recordRun,
 } from "../history/mod.ts";
 import { runNotebooks } from "../notebook/mod.ts";
-import { score, type ScoringModel } from "../score/mod.ts";
+import { score } from "../score/mod.ts";
 import { generate } from "../../data/generate.ts";
 
 export const EXIT = { ok: 0, failure: 1, input: 2, usage: 64 } as const;
@@ -37,32 +38,6 @@ interface Io {
 
 function log(io: Io, line: string) {
   if (!io.quiet && !io.json) console.error(line);
-}
-
-function printSummary(m: Manifest) {
-  console.log(`Run '${m.name}' finished in ${m.seconds.toFixed(1)} s (seed ${m.seed})`);
-  for (const s of m.stages) {
-    const time = s.seconds !== undefined && s.status === "ran" ? ` ${s.seconds.toFixed(2)} s` : "";
-    const why = s.reason ? ` (${s.reason})` : "";
-    console.log(`  ${s.name.padEnd(12)} ${s.status}${time}${why}`);
-  }
-  const ingest = m.stages.find((s) => s.name === "ingest")?.metrics?.tables as
-    | Record<string, { read: number; kept: number; quarantined: number; customerRejected?: number }>
-    | undefined;
-  if (ingest) {
-    console.log("  rows read / kept / quarantined:");
-    for (const [t, s] of Object.entries(ingest)) {
-      const cascade = s.customerRejected
-        ? ` (${s.customerRejected} of them because their customer was rejected)`
-        : "";
-      console.log(`    ${t.padEnd(10)} ${s.read} / ${s.kept} / ${s.quarantined}${cascade}`);
-    }
-  }
-  for (const w of m.warnings) {
-    console.log(
-      `  warning [${w.stage}] ${w.message}${w.count && w.count > 1 ? ` (×${w.count})` : ""}`,
-    );
-  }
 }
 
 /** Builds the CLI program (exported so tests can drive it without a subprocess). */
@@ -281,53 +256,6 @@ export function program(): Command {
     });
 
   return cli;
-}
-
-/** A scoring model from a file, or an {@link InputError} saying why it is not one. */
-async function readModel(path: string): Promise<ScoringModel> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new InputError(`Cannot read model ${path}: ${describeFsError(e)}`, { file: path }, e);
-  }
-  let model: ScoringModel;
-  try {
-    model = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`Cannot read model ${path}: not valid JSON`, { file: path }, e);
-  }
-  if (model?.kind !== "personae.scoring") {
-    throw new InputError(
-      `Cannot read model ${path}: not a Personae scoring model (a run's model.json)`,
-      { file: path },
-    );
-  }
-  return model;
-}
-
-/**
- * Refuses an output folder that cannot take a file, before any work: a read-only folder or one
- * outside the task's write permission (the score task may write only under runs/ and .cache/).
- */
-function checkWritable(dir: string): void {
-  const probe = join(dir, `.write-check.${Deno.pid}.0.tmp`);
-  try {
-    Deno.mkdirSync(dir, { recursive: true });
-    Deno.writeTextFileSync(probe, "");
-    Deno.removeSync(probe);
-  } catch (e) {
-    throw new InputError(
-      `Cannot write to ${dir}: ${describeFsError(e)}; choose another --out${
-        e instanceof Deno.errors.NotCapable
-          ? " (the task may write only under runs/ and .cache/; elsewhere use " +
-            "`deno run -A pipeline/cli/main.ts score …`)"
-          : ""
-      }`,
-      { file: dir },
-      e,
-    );
-  }
 }
 
 /** Runs the CLI with arguments and returns the exit code (errors printed, never thrown). */

@@ -9,18 +9,12 @@
 import pl from "nodejs-polars";
 import { Buffer } from "node:buffer";
 import { basename, dirname, join, relative } from "node:path";
-import {
-  checkHeader,
-  checkUtf8,
-  type CsvShape,
-  delimiterHint,
-  scanCsv,
-  scanCsvFile,
-  splitLine,
-} from "./_csv_scan.ts";
+import { checkUtf8, type CsvShape, scanCsv, scanCsvFile } from "./_csv_scan.ts";
+import { checkHeader, delimiterHint, splitLine } from "./_header.ts";
 import type { TableConfig } from "../config.ts";
 import { resolveIn } from "../config.ts";
 import { describeFsError, InputError } from "../errors.ts";
+import { readJsonLines } from "./_jsonl.ts";
 
 /**
  * A table ready to be read in parts: its columns, its row count, and `batches()`, frames of raw
@@ -109,6 +103,7 @@ interface OpenFile {
 function parseCsv(
   body: Uint8Array,
   name: string,
+  file: string,
   t: TableConfig,
   delimiter: string,
   lines: string,
@@ -122,6 +117,8 @@ function parseCsv(
       hasHeader: true,
     });
   } catch (e) {
+    // Bad UTF-8 is located in the whole file, for its line and column.
+    if (/utf-?8/i.test((e as Error).message)) checkUtf8(readBytes(file, name), name);
     throw new InputError(
       `Cannot read ${name}${lines}: the CSV reader could not parse it with delimiter ` +
         `${JSON.stringify(delimiter)} and quote ${JSON.stringify(t.quote)}; check both settings ` +
@@ -195,7 +192,7 @@ function openCsv(
         const lines = starts.length > 2
           ? ` (lines ${from}–${shape.lineOf(Math.min((k + 1) * batchRows, shape.records) - 1)})`
           : "";
-        yield named(parseCsv(bytes, name, t, t.delimiter, lines));
+        yield named(parseCsv(bytes, name, file, t, t.delimiter, lines));
       }
     },
   };
@@ -234,43 +231,8 @@ function openOne(
   const shape = scanCsv(encoded, name, ",", t.quote);
   const columns = splitLine(text.split("\n")[0].replace(/^\uFEFF/, ""), ",", t.quote);
   checkHeader(columns, name);
-  const df = parseCsv(encoded, name, t, ",", "");
+  const df = parseCsv(encoded, name, file, t, ",", "");
   return whole(df.rename(Object.fromEntries(df.columns.map((c, j) => [c, columns[j]]))), shape);
-}
-
-/**
- * JSON lines parsed here rather than by Polars, whose reader in this binding does not take a
- * path; a bad line is fatal with its number. Values are kept as text, like CSV cells.
- */
-function readJsonLines(bytes: Uint8Array, name: string): pl.DataFrame {
-  const rows: Record<string, string | null>[] = [];
-  const columns = new Set<string>();
-  new TextDecoder().decode(bytes).split("\n").forEach((line, k) => {
-    if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new InputError(`Cannot read ${name}: line ${k + 1}: ${(e as Error).message}`, {
-        file: name,
-        line: k + 1,
-      });
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new InputError(`Cannot read ${name}: line ${k + 1}: expected a JSON object`, {
-        file: name,
-        line: k + 1,
-      });
-    }
-    const row: Record<string, string | null> = {};
-    for (const [key, v] of Object.entries(value)) {
-      columns.add(key);
-      row[key] = v === null ? null : typeof v === "string" ? v : JSON.stringify(v);
-    }
-    rows.push(row);
-  });
-  const schema = Object.fromEntries([...columns].map((c) => [c, pl.Utf8]));
-  return pl.DataFrame(rows, { schema });
 }
 
 /** Opens every file of a table (a glob may match several, read in name order). */

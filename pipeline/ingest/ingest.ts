@@ -16,13 +16,8 @@ import type { StageResult, StageWarning, Tables } from "../types.ts";
 import { BATCH_ROWS } from "./_read_table.ts";
 import { releaseMemory } from "../memory.ts";
 import { TABLE_COLUMNS } from "./_types.ts";
-import {
-  type CheckedTable,
-  checkTable,
-  CUSTOMER_REJECTED,
-  dropDuplicates,
-  orphanCheck,
-} from "./_table.ts";
+import { type CheckedTable, checkTable } from "./_table.ts";
+import { CUSTOMER_REJECTED, dropDuplicates, orphanCheck } from "./_keys.ts";
 import { concatQuarantine, countByReason } from "./_quarantine.ts";
 import { addMasks, anyMasked, describeMasks, maskFrame, noMasks, textColumns } from "./_mask.ts";
 
