@@ -42,6 +42,9 @@ Deno.test("--out cannot be runs/, a folder above it, or a folder holding other f
     throws(() => runFolder("sample", "data"), /already holds other files \(customers\.csv\)/);
     strictEqual(runFolder("sample"), join(dir, "runs", "sample"));
     strictEqual(runFolder("sample", "runs/old"), join(dir, "runs", "old"));
+    // What a run writes itself is no obstacle: the notebooks render into notebooks/ first.
+    await Deno.mkdir("runs/fresh/notebooks", { recursive: true });
+    strictEqual(runFolder("sample", "runs/fresh"), join(dir, "runs", "fresh"));
     await Deno.mkdir("runs/done/.state", { recursive: true });
     await Deno.writeTextFile("runs/done/report.html", "");
     strictEqual(runFolder("sample", "runs/done"), join(dir, "runs", "done"));

@@ -14,7 +14,7 @@ import { lockRunFolder } from "./_lock.ts";
 import { type RunOptions, runPipeline, type StageRecord, versions } from "./run.ts";
 import { STAGES } from "./stages.ts";
 import type { StageWarning } from "../types.ts";
-import { writeAtomic } from "./_artifacts.ts";
+import { artifactFile, writeAtomic } from "./_artifacts.ts";
 
 /** The run's record, written as manifest.json in the run folder. */
 export interface Manifest {
@@ -50,6 +50,15 @@ export function mergeWarnings(records: StageRecord[]): StageWarning[] {
   return [...seen.values()];
 }
 
+/**
+ * The files and folders a run writes at the top of its folder (the notebooks write their HTML
+ * into notebooks/ before the pipeline's first run there).
+ */
+function artifactNames(): string[] {
+  return STAGES.flatMap((s) => s.outputs.map((o) => artifactFile(o).split("/")[0]))
+    .flatMap((f) => [f, `${f}.json`]);
+}
+
 /** The folder every run folder and the run history live in (relative to the working folder). */
 export const RUNS_ROOT = "runs";
 
@@ -57,7 +66,8 @@ export const RUNS_ROOT = "runs";
  * The folder a run writes to: `dir` when given, else runs/<config name>, resolved. A run folder
  * holds one run's artifacts and nothing else, so `dir` is refused when it is runs/ itself or a
  * folder above it (the run would mix its artifacts with every other run's and the history),
- * or a folder that already holds other files but no run (the repository, a data folder).
+ * or a folder that already holds files a run does not write and no run (the repository, a data
+ * folder).
  * Config names are plain names (checked when the config loads), so runs/<name> stays in runs/.
  */
 export function runFolder(name: string, dir?: string): string {
@@ -78,7 +88,9 @@ export function runFolder(name: string, dir?: string): string {
   } catch {
     // Not there yet (it will be made) or not readable (the writable check will say so).
   }
-  if (entries.length && !entries.includes(".state") && !entries.includes("manifest.json")) {
+  const ours = new Set([".state", "manifest.json", "notebooks", ...artifactNames()]);
+  const previousRun = entries.includes(".state") || entries.includes("manifest.json");
+  if (!previousRun && entries.some((e) => !ours.has(e))) {
     throw new InputError(
       `The run folder ${folder} already holds other files (${entries.slice(0, 3).join(", ")}${
         entries.length > 3 ? ", …" : ""

@@ -1,8 +1,10 @@
 /**
  * The runner: a small table of stages (name, inputs, outputs, function), checked when built, run
  * in order with every output persisted as an artifact of the run. A stage is skipped when the
- * hash of its inputs, options and code is unchanged since it last completed (like DVC), so a rerun
- * resumes after a crash and a rerun with nothing changed does no work.
+ * hash of its inputs, options and code is unchanged since it last completed (like DVC) and every
+ * file it wrote still has the sha-256 recorded when it was written, so a rerun resumes after a
+ * crash, a rerun with nothing changed does no work, and a damaged artifact is rebuilt. A run
+ * holds its folder's lock from before the first stage to the end (see _lock.ts).
  *
  * @module
  */
@@ -23,7 +25,6 @@ import {
 } from "./_artifacts.ts";
 import { lockRunFolder } from "./_lock.ts";
 import { codeClosure, codeHash, fileHash, inputHash, sha, versions } from "./_hashes.ts";
-
 import { buildGraph, selectRange } from "./_graph.ts";
 
 export { buildGraph, codeClosure, fileHash, versions };
