@@ -40,7 +40,7 @@ Deno.test("truncated, flipped, deleted or appended artifacts are rebuilt, each s
   ok(again.stages.every((s) => s.status === "cached" || s.status === "skipped"));
 });
 
-Deno.test("a stage whose state records no output hashes is rerun, not trusted", async () => {
+Deno.test("a stage whose state records no output hashes, or cannot be read, is rerun, not trusted", async () => {
   const dir = await Deno.makeTempDir();
   await runJob(SAMPLE, { runDir: dir, until: "features" });
   const state = join(dir, ".state", "features.json");
@@ -54,6 +54,16 @@ Deno.test("a stage whose state records no output hashes is rerun, not trusted", 
       "features",
       "ran",
       "no hashes of its outputs were recorded",
+    ]],
+  );
+  await Deno.writeTextFile(join(dir, ".state", "ingest.json"), '{"name": "ingest", "ha');
+  const n = await runJob(SAMPLE, { runDir: dir, until: "features" });
+  deepStrictEqual(
+    n.stages.slice(0, 2).map((s) => [s.name, s.status, s.reason]),
+    [["ingest", "ran", "its record .state/ingest.json is unreadable"], [
+      "features",
+      "cached",
+      undefined,
     ]],
   );
 });

@@ -108,7 +108,8 @@ export async function lockRunFolder(dir: string, options: LockOptions = {}): Pro
     const me: LockHolder = {
       pid: Deno.pid,
       startedAt: new Date().toISOString(),
-      command: ["deno", ...Deno.args].join(" ").slice(0, 300),
+      // The command line as the user typed it after the task or script name.
+      command: ["personae", ...Deno.args].join(" ").slice(0, 300),
     };
     file.truncateSync(0);
     file.seekSync(0, Deno.SeekMode.Start);

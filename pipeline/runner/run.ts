@@ -121,11 +121,18 @@ function stateFile(runDir: string, stage: string): string {
   return join(runDir, ".state", `${stage}.json`);
 }
 
-function readState(runDir: string, stage: string): StageRecord | undefined {
+/** The stage's last committed record; `unreadable` when the file is there but not JSON. */
+function readState(runDir: string, stage: string): StageRecord | "unreadable" | undefined {
+  let text: string;
   try {
-    return JSON.parse(Deno.readTextFileSync(stateFile(runDir, stage)));
+    text = Deno.readTextFileSync(stateFile(runDir, stage));
   } catch {
     return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return "unreadable";
   }
 }
 
@@ -215,10 +222,13 @@ async function runLocked(
       inputs: [...stage.inputs, ...optional].map((i) => [i, hashes.get(i)]),
       files: files.map((f) => fileHashes[f]),
     }));
-    const previous = readState(options.runDir, stage.name);
+    const state = readState(options.runDir, stage.name);
+    const previous = state === "unreadable" ? undefined : state;
     // Reused only when its inputs, options and code hash the same and every file it wrote is
     // still the one it wrote; otherwise it reruns and says why.
-    const stale = previous === undefined
+    const stale = state === "unreadable"
+      ? `its record .state/${stage.name}.json is unreadable`
+      : previous === undefined
       ? undefined
       : previous.hash !== hash
       ? "its inputs, options or code changed"
