@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { InputError } from "./errors.ts";
+import { describeFsError, InputError } from "./errors.ts";
 import { COLUMN_ROLES, type ColumnRole } from "./types.ts";
 import { type JsonSchema, optionsJsonSchema, parseOptions, type Rules } from "./options.ts";
 import { CLASSIFY_RULES, resolveClassifyOptions } from "./classify/options.ts";
@@ -63,6 +63,15 @@ const columnType = z.union([
   }).strict(),
 ]);
 
+/**
+ * Delimiters and quotes are compared byte by byte, and Polars takes a single byte: a multi-byte
+ * character ("，", "€") or a line break cannot work, so it is refused at load.
+ */
+const oneByte = z.string().refine(
+  (c) => c.length === 1 && c.charCodeAt(0) > 0 && c.charCodeAt(0) < 128 && !/[\n\r]/.test(c),
+  "must be one ASCII character other than a line break",
+);
+
 const excludeRule = z.object({
   column: z.string().describe("Canonical (mapped) column the rule looks at"),
   equals: z.union([z.string(), z.number()]).optional(),
@@ -76,8 +85,8 @@ const excludeRule = z.object({
 const table = z.object({
   path: z.string().describe("File or glob (*, ?) relative to the config file"),
   format: z.enum(["csv", "parquet", "jsonl", "whitespace"]).default("csv"),
-  delimiter: z.string().min(1).max(1).default(","),
-  quote: z.string().min(1).max(1).default('"'),
+  delimiter: oneByte.default(",").describe("Field delimiter of CSV files: one ASCII character"),
+  quote: oneByte.default('"').describe("Quote character of CSV and whitespace files"),
   decimalComma: z.boolean().default(false),
   columns: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({})
     .describe(
@@ -173,7 +182,11 @@ const stageOptions = z.record(z.string(), z.unknown());
 /** The zod schema of a dataset config. */
 export const ConfigSchema = z.object({
   $schema: z.string().optional(),
-  name: z.string().min(1),
+  name: z.string().regex(
+    /^[\p{L}\p{N}_][\p{L}\p{N}_.\- ]{0,99}$/u,
+    "must be a plain name (letters, digits, '_', '-', '.', spaces; no '/' or '..'): the run " +
+      "folder is runs/<name>",
+  ),
   description: z.string().optional(),
   seed: z.number().int().default(42),
   referenceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
@@ -223,6 +236,37 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * Settings that cannot apply to a table's format are refused rather than ignored: a delimiter
+ * given for JSON lines or Parquet (or for whitespace-separated files, which split on spaces)
+ * would otherwise be silently dropped, and a delimiter equal to the quote splits nothing.
+ */
+function checkFormats(value: unknown, config: z.infer<typeof ConfigSchema>, file: string) {
+  const given = (value as { tables?: Record<string, Record<string, unknown>> }).tables ?? {};
+  for (const [name, t] of Object.entries(config.tables)) {
+    if (!t) continue;
+    const raw = given[name] ?? {};
+    const refuse = (key: string, why: string) => {
+      throw new InputError(`Invalid config ${file}: 'tables.${name}.${key}': ${why}`, { file });
+    };
+    if (raw.delimiter !== undefined && t.format !== "csv") {
+      refuse("delimiter", `applies to CSV files only; this table's format is '${t.format}'`);
+    }
+    if (raw.quote !== undefined && (t.format === "parquet" || t.format === "jsonl")) {
+      refuse(
+        "quote",
+        `applies to CSV and whitespace files only; this table's format is '${t.format}'`,
+      );
+    }
+    if (t.delimiter === t.quote) {
+      refuse(
+        "delimiter",
+        `must differ from the quote character (both are ${JSON.stringify(t.quote)})`,
+      );
+    }
+  }
+}
+
+/**
  * Validates a parsed config object. Throws an {@link InputError} naming each bad key and what was
  * expected.
  *
@@ -240,6 +284,7 @@ export function parseConfig(value: unknown, file: string): Config {
     throw new InputError(`Invalid config ${file}: ${lines.join("; ")}`, { file });
   }
   const config = result.data;
+  checkFormats(value, config, file);
   for (const [section, { rules, resolve }] of Object.entries(STAGE_RULES)) {
     const given = config[section as keyof typeof config];
     if (given === undefined) continue;
@@ -318,7 +363,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     text = await Deno.readTextFile(full);
   } catch (e) {
-    throw new InputError(`Cannot read config ${path}: ${(e as Error).message}`, { file: path });
+    throw new InputError(`Cannot read config ${path}: ${describeFsError(e)}`, { file: path }, e);
   }
   let value: unknown;
   try {

@@ -19,12 +19,71 @@ export class InputError extends Error {
   readonly line?: number;
   readonly column?: number | string;
 
-  constructor(message: string, where: InputLocation = {}) {
-    super(message);
+  /** `cause`: the library error behind it, shown only with PERSONAE_DEBUG=1. */
+  constructor(message: string, where: InputLocation = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "InputError";
     this.file = where.file;
     this.line = where.line;
     this.column = where.column;
+  }
+}
+
+/**
+ * A file-system error in words, without the operating system's codes and paths: "no such file",
+ * "permission denied", "no space left on device". The caller names the file.
+ *
+ * @example
+ * ```ts
+ * import { describeFsError } from "./errors.ts";
+ * let why = "";
+ * try {
+ *   Deno.readTextFileSync("/no/such/file");
+ * } catch (e) {
+ *   why = describeFsError(e);
+ * }
+ * if (why !== "no such file") throw new Error(why);
+ * ```
+ */
+export function describeFsError(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "no such file";
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.NotCapable) {
+    return "Deno's permissions do not allow it (see the task's --allow-read/--allow-write)";
+  }
+  if (e instanceof Deno.errors.IsADirectory) return "it is a folder, not a file";
+  if (e instanceof Deno.errors.AlreadyExists) return "it already exists";
+  const message = e instanceof Error ? e.message : String(e);
+  const known: [RegExp, string][] = [
+    [/no space left|os error 28|ENOSPC|disk is full/i, "no space left on device"],
+    [
+      /read-only file ?system|os error 30|EROFS|ReadOnlyFilesystem/i,
+      "the file system is read-only",
+    ],
+    [/quota exceeded|os error 122|EDQUOT/i, "disk quota exceeded"],
+    [/file too large|os error 27|EFBIG/i, "the file is too large for this file system or limit"],
+    [/not a directory|os error 20/i, "a part of the path is not a folder"],
+    [/is a directory|os error 21/i, "it is a folder, not a file"],
+    [/permission denied|os error 13/i, "permission denied"],
+    [/no such file|os error 2\b/i, "no such file"],
+    [/input\/output error|os error 5\b/i, "input/output error (a failing disk or network share)"],
+  ];
+  for (const [re, words] of known) if (re.test(message)) return words;
+  // Unknown: keep the message's first line, without the path the caller already names.
+  return message.split("\n")[0].replace(/:\s*(open|read|write|rename|stat)[a-z]* '.*'$/, "");
+}
+
+/**
+ * A file the program could not write (a full disk, a read-only or vanished folder). The message
+ * names the file and says what happened; nothing half-written is left behind.
+ */
+export class OutputError extends Error {
+  readonly file: string;
+
+  constructor(file: string, cause: unknown, advice = "") {
+    super(`Cannot write ${file}: ${describeFsError(cause)}${advice}`, { cause });
+    this.name = "OutputError";
+    this.file = file;
   }
 }
 

@@ -7,6 +7,8 @@
  * @module
  */
 
+import process from "node:process";
+
 /** Resets the peak-RSS counter; false when the system does not allow it. */
 export function resetPeakRss(): boolean {
   try {
@@ -25,6 +27,15 @@ export function peakRssMb(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Peak resident memory of the whole process so far, in MiB, from getrusage (no file access, so
+ * no permission needed, unlike /proc/self/status, which Deno reads only with --allow-all).
+ */
+export function peakProcessRssMb(): number {
+  // ru_maxrss is in KiB on Linux.
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 /**

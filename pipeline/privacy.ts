@@ -6,7 +6,9 @@
  *
  * What is masked, in this order (earlier kinds win where two overlap):
  * - `[URL]`: links starting with http://, https:// or www.;
- * - `[EMAIL]`: ASCII addresses (name@host.tld);
+ * - `[EMAIL]`: addresses in any script (name@host.tld, 张三@例子.中国), with the full-width `＠`
+ *   and `．` or the ideographic `。` as well; in text without spaces the match may take in the
+ *   words around the address, which errs on the side of masking;
  * - `[CARD]`: runs of 13–19 digits (single spaces or dashes allowed between digits) that pass the
  *   Luhn check, the checksum every payment card carries. Order and tracking numbers of that length
  *   fail it nine times in ten and are kept; set `luhn: false` to mask every such run;
@@ -105,6 +107,16 @@ const MENTION_RE = /(?<![\w@.])@[A-Za-z0-9_]{1,30}(?![\w@])/g;
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'\u3000-\u303f\uff00-\uffef]+/gi;
 const EMAIL_RE =
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
+// Internationalised addresses (RFC 6531) have letters of any script on both sides of the @, and
+// may be written with a full-width ＠ or ideographic dots. Matched after the ASCII form, which
+// keeps tight bounds in Chinese text ("联系abc@qq.com谢谢"); in text without spaces this one may
+// take in the words around the address, which errs on the side of masking.
+const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?`;
+const DOT = "[.．。｡]";
+const EMAIL_INTL_RE = new RegExp(
+  String.raw`[\p{L}\p{N}\p{M}._%+-]+[@＠]${LABEL}(?:${DOT}${LABEL})*${DOT}\p{L}[\p{L}\p{M}]+`,
+  "gu",
+);
 // Card numbers never start with 0 and are never written after a "+": that keeps phone numbers
 // with a country code (+86 138…, 0086 138…) out.
 const CARD_RE = /(?<![\w.,+])[1-9](?:[ -]?\d){12,18}(?!\w|[.,]\d)/g;
@@ -149,6 +161,8 @@ export function luhnValid(digits: string): boolean {
  * import { maskPii } from "./privacy.ts";
  * const { text } = maskPii("Mail jo@example.com or call +86 138 1234 5678");
  * if (text !== "Mail [EMAIL] or call [PHONE]") throw new Error(text);
+ * const zh = maskPii("邮箱 张三@例子.中国 。").text;
+ * if (zh !== "邮箱 [EMAIL] 。") throw new Error(zh);
  * ```
  */
 export function maskPii(
@@ -163,10 +177,11 @@ export function maskPii(
     counts.url++;
     return "[URL]" + trail;
   });
-  out = out.replace(EMAIL_RE, () => {
+  const email = () => {
     counts.email++;
     return "[EMAIL]";
-  });
+  };
+  out = out.replace(EMAIL_RE, email).replace(EMAIL_INTL_RE, email);
   out = out.replace(CARD_RE, (m) => {
     const digits = m.replace(/\D/g, "");
     if (digits.length < 13 || digits.length > 19 || (luhn && !luhnValid(digits))) return m;

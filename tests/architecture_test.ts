@@ -30,7 +30,7 @@ function pipelineFiles(dir = PIPELINE): string[] {
   const out: string[] = [];
   for (const e of Deno.readDirSync(dir)) {
     const p = join(dir, e.name);
-    if (e.isDirectory) out.push(...pipelineFiles(p));
+    if (e.isDirectory) { for (const f of pipelineFiles(p)) out.push(f); }
     else if (e.name.endsWith(".ts")) out.push(p);
   }
   return out.sort();

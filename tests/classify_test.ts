@@ -1,3 +1,4 @@
+import { oracleTest, python } from "./_oracle.ts";
 import assert from "node:assert/strict";
 import {
   classificationReport,
@@ -378,6 +379,57 @@ Deno.test("metrics match a confusion matrix worked by hand", () => {
   assert.deepEqual(wider.perClass[3], { class: 3, precision: 0, recall: 0, f1: 0, support: 0 });
   assert.ok(Math.abs(wider.macroF1 - 23 / 48) < 1e-15);
 });
+
+Deno.test("precision and recall differ where the confusion matrix is not symmetric (worked by hand)", () => {
+  // Rows: true class; columns: predicted. Every class is predicted more or less often than it
+  // occurs, so precision (by column) and recall (by row) differ for each one.
+  const truth = [0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2];
+  const guess = [0, 0, 0, 1, 2, 1, 2, 2, 2, 2, 2, 2, 1];
+  const r = classificationReport(truth, guess);
+  assert.deepEqual(r.confusion.matrix, [[3, 1, 1], [0, 1, 1], [0, 1, 5]]);
+  const hand = [
+    { precision: 3 / 3, recall: 3 / 5, f1: 0.75, support: 5 },
+    { precision: 1 / 3, recall: 1 / 2, f1: 0.4, support: 2 },
+    { precision: 5 / 7, recall: 5 / 6, f1: 10 / 13, support: 6 },
+  ];
+  r.perClass.forEach((m, c) => {
+    assertClose(
+      [m.precision, m.recall, m.f1],
+      [hand[c].precision, hand[c].recall, hand[c].f1],
+      1e-15,
+    );
+    assert.equal(m.support, hand[c].support);
+  });
+  assert.ok(Math.abs(r.macroF1 - (0.75 + 0.4 + 10 / 13) / 3) < 1e-15);
+  assert.equal(r.accuracy, 9 / 13);
+});
+
+oracleTest(
+  "classificationReport() agrees with scikit-learn on an asymmetric confusion matrix",
+  async () => {
+    const truth = [0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 1, 0];
+    const guess = [0, 0, 0, 1, 2, 1, 2, 2, 2, 2, 2, 2, 1, 3, 0, 3, 3];
+    const r = classificationReport(truth, guess);
+    const sk = await python<
+      { precision: number[]; recall: number[]; f1: number[]; macro: number; accuracy: number }
+    >(
+      `
+import json, sys
+from sklearn.metrics import precision_recall_fscore_support, f1_score, accuracy_score
+d = json.load(sys.stdin)
+p, r, f, _ = precision_recall_fscore_support(d["t"], d["g"], zero_division=0)
+print(json.dumps({"precision": p.tolist(), "recall": r.tolist(), "f1": f.tolist(),
+  "macro": f1_score(d["t"], d["g"], average="macro"), "accuracy": accuracy_score(d["t"], d["g"])}))
+`,
+      { t: truth, g: guess },
+    );
+    assertClose(r.perClass.map((m) => m.precision), sk.precision, 1e-15);
+    assertClose(r.perClass.map((m) => m.recall), sk.recall, 1e-15);
+    assertClose(r.perClass.map((m) => m.f1), sk.f1, 1e-15);
+    assert.ok(Math.abs(r.macroF1 - sk.macro) < 1e-15, `${r.macroF1} vs ${sk.macro}`);
+    assert.ok(Math.abs(r.accuracy - sk.accuracy) < 1e-15);
+  },
+);
 
 Deno.test("classifyStage warns about a segment too small for the folds", () => {
   const { matrix, labels } = blobs(20, 3);

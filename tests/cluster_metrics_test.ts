@@ -6,6 +6,8 @@ import {
   normalizedMutualInfo,
   silhouetteSamples,
 } from "../pipeline/cluster/cluster.ts";
+import { minOf } from "../pipeline/math/mod.ts";
+import { near, oracleTest, python } from "./_oracle.ts";
 
 const close = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -73,14 +75,18 @@ Deno.test("silhouetteSamples() visits every pair: odd sizes and many rows agree 
   const labels = Array.from({ length: n }, (_, i) => i % 3);
   const s = silhouetteSamples(x, n, d, labels);
   const dist = (i: number, j: number) =>
-    Math.hypot(...Array.from({ length: d }, (_, t) => x[i * d + t] - x[j * d + t]));
+    Math.sqrt(
+      Array.from({ length: d }, (_, t) => (x[i * d + t] - x[j * d + t]) ** 2).reduce((a, b) =>
+        a + b
+      ),
+    );
   for (let i = 0; i < n; i++) {
     const mean = (c: number) => {
       const js = labels.map((l, j) => l === c && j !== i ? j : -1).filter((j) => j >= 0);
       return js.reduce((acc, j) => acc + dist(i, j), 0) / js.length;
     };
     const own = mean(labels[i]);
-    const other = Math.min(...[0, 1, 2].filter((c) => c !== labels[i]).map(mean));
+    const other = minOf([0, 1, 2].filter((c) => c !== labels[i]).map(mean));
     close(s[i], (other - own) / Math.max(own, other), 1e-12);
   }
 });
@@ -99,6 +105,39 @@ Deno.test("daviesBouldin() matches the value worked out by hand", () => {
   // Centroids 0.5 and 5, spreads 0.5 and 1, gap 4.5: R = 1.5/4.5 = 1/3 for both segments.
   close(daviesBouldin(line, 4, 1, lineLabels), 1 / 3);
 });
+
+Deno.test("daviesBouldin() takes each segment's worst ratio: three segments worked by hand", () => {
+  // Segments {0, 2}, {5, 5}, {10, 14}: centroids 1, 5, 12; spreads 1, 0, 2. Ratios
+  // (s_a + s_b) / gap: AB 1/4, AC 3/11, BC 2/7. Worst per segment: A 3/11, B 2/7, C 2/7.
+  const x = new Float64Array([0, 2, 5, 5, 10, 14]);
+  close(daviesBouldin(x, 6, 1, [0, 0, 1, 1, 2, 2]), (3 / 11 + 2 / 7 + 2 / 7) / 3);
+});
+
+oracleTest(
+  "daviesBouldin(), calinskiHarabasz() and silhouetteSamples() agree with scikit-learn",
+  async () => {
+    const n = 90, d = 3;
+    const x = Float64Array.from({ length: n * d }, (_, i) => Math.sin(i * 1.3) * 4 + (i % 5));
+    const labels = Array.from({ length: n }, (_, i) => (i * 7) % 4);
+    const want = await python<{ db: number; ch: number; sil: number[] }>(
+      `
+import json, sys
+import numpy as np
+from sklearn import metrics
+d = json.load(sys.stdin)
+x = np.array(d["x"]).reshape(d["n"], d["d"])
+print(json.dumps({"db": metrics.davies_bouldin_score(x, d["labels"]),
+  "ch": metrics.calinski_harabasz_score(x, d["labels"]),
+  "sil": metrics.silhouette_samples(x, d["labels"]).tolist()}))
+`,
+      { x: Array.from(x), n, d, labels },
+    );
+    near(daviesBouldin(x, n, d, labels), want.db, 1e-12, "Davies–Bouldin");
+    near(calinskiHarabasz(x, n, d, labels), want.ch, 1e-12, "Calinski–Harabasz");
+    const sil = silhouetteSamples(x, n, d, labels);
+    want.sil.forEach((v, i) => near(sil[i], v, 1e-12, `silhouette of row ${i}`));
+  },
+);
 
 Deno.test("calinskiHarabasz() matches the value worked out by hand", () => {
   // Mean 2.75; between = 2·2.25² + 2·2.25² = 20.25; within = 0.25·2 + 1·2 = 2.5;

@@ -8,6 +8,7 @@ import {
 } from "../pipeline/cluster/cluster.ts";
 import { fromRows, type Matrix } from "../pipeline/types.ts";
 import { blobs, uniform } from "./cluster_data.ts";
+import { maxOf } from "../pipeline/math/mod.ts";
 
 const quick = { stability: false } as const;
 
@@ -32,7 +33,7 @@ Deno.test("clusterStage() with k 'auto' picks 4 on four blobs and keeps every sc
   assert.deepEqual(table.filter((r) => r.chosen).map((r) => r.k), [4]);
   assert.equal(outputs.segments, 4);
   assert.equal(adjustedRandIndex(outputs.labels, truth), 1);
-  const best = Math.max(...table.map((r) => r.silhouette));
+  const best = maxOf(table.map((r) => r.silhouette));
   assert.equal(table.find((r) => r.chosen)!.silhouette, best);
   for (const r of table) {
     assert.ok(Number.isFinite(r.inertia) && Number.isFinite(r.daviesBouldin));

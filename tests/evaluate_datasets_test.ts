@@ -6,6 +6,7 @@
  * The evaluate options below are what each config's "evaluate" key should hold.
  */
 import assert from "node:assert/strict";
+import { near, oracleTest, python } from "./_oracle.ts";
 import { loadConfig } from "../pipeline/config.ts";
 import { ingest } from "../pipeline/ingest/ingest.ts";
 import { buildFeatures } from "../pipeline/features/features.ts";
@@ -57,7 +58,14 @@ const EVENTS: Record<string, { n: number; events: number }> = {
   "bank-marketing": { n: 4521, events: 521 },
 };
 
-async function evaluateDataset(name: string) {
+const evaluated = new Map<string, ReturnType<typeof evaluate>>();
+/** Each data set is evaluated once; its tests share the result. */
+function evaluateDataset(name: string) {
+  if (!evaluated.has(name)) evaluated.set(name, evaluate(name));
+  return evaluated.get(name)!;
+}
+
+async function evaluate(name: string) {
   const loaded = await loadConfig(`${dir}${name}.json`);
   const { config } = loaded;
   const ingested = (await ingest(loaded)).outputs;
@@ -137,6 +145,76 @@ function printComparison(name: string, o: EvaluateOutputs): void {
   );
 }
 
+/**
+ * Every figure of the comparison and of the rate table, recomputed by scipy from the
+ * per-customer labels the stage returns: chi-square, dof, p, Cramér's V, the difference in V,
+ * and each segment's rate with its Wilson interval.
+ */
+const ORACLE = `
+import json, sys
+import numpy as np
+from scipy.stats import chi2_contingency, norm
+d = json.load(sys.stdin)
+ev = np.array([-1 if e is None else e for e in d["event"]])
+z = norm.ppf(0.975)
+out = {}
+for method, (column, prefix) in d["columns"].items():
+    lab = np.array([prefix + str(v) for v in d[column]])
+    keep = ev >= 0
+    keys = sorted(set(lab[keep]))
+    t = np.array([[np.sum((lab == k) & (ev == 1)), np.sum((lab == k) & (ev == 0))] for k in keys])
+    chi2, p, dof, _ = chi2_contingency(t, correction=False)
+    v = float(np.sqrt(chi2 / (t.sum() * (min(t.shape) - 1))))
+    rates = {}
+    for k, (e, ne) in zip(keys, t):
+        n = e + ne; ph = e / n; den = 1 + z * z / n
+        mid = (ph + z * z / (2 * n)) / den
+        half = z * np.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / den
+        rates[k] = [int(n), int(e), float(ph), float(mid - half), float(mid + half)]
+    out[method] = {"chi2": float(chi2), "p": float(p), "dof": int(dof), "v": v, "rates": rates}
+print(json.dumps(out))
+`;
+
+async function checkWithScipy(o: EvaluateOutputs): Promise<void> {
+  const labels = o.labels;
+  const col = (c: string) => labels.getColumn(c).toArray();
+  // Method → its label column, and the prefix its rate rows name segments with.
+  const columns: Record<string, [string, string]> = { Personae: ["segment", ""] };
+  if (labels.columns.includes("rfm_segment")) columns.RFM = ["rfm_segment", ""];
+  if (labels.columns.includes("raw_kmeans_segment")) {
+    columns["Raw K-Means"] = ["raw_kmeans_segment", "Cluster "];
+  }
+  const input: Record<string, unknown> = { event: col("event"), columns };
+  for (const [c] of Object.values(columns)) input[c] = col(c);
+  const want = await python<
+    Record<
+      string,
+      { chi2: number; p: number; dof: number; v: number; rates: Record<string, number[]> }
+    >
+  >(ORACLE, input);
+  const personae = want.Personae.v;
+  for (const c of o.comparison) {
+    const w = want[c.method];
+    assert.ok(w, `${c.method} recomputed`);
+    near(c.chi2, w.chi2, 1e-9, `${c.method} chi2`);
+    assert.equal(c.dof, w.dof);
+    near(c.p!, w.p, 1e-9, `${c.method} p`);
+    near(c.cramersV!, w.v, 1e-12, `${c.method} V`);
+    if (c.vDiff !== null) near(c.vDiff, personae - w.v, 1e-12, `${c.method} V difference`);
+    const rows = o.rates.filter((r) => r.segmentation === c.method);
+    assert.equal(rows.length, Object.keys(w.rates).length, `${c.method} rate rows`);
+    for (const r of rows) {
+      const key = String(r.segment);
+      assert.ok(w.rates[key], `${c.method} segment '${key}' among ${Object.keys(w.rates)}`);
+      const [n, events, rate, low, high] = w.rates[key];
+      assert.deepEqual([r.n, r.events], [n, events], `${c.method} ${key}`);
+      near(r.rate, rate, 1e-12, `${c.method} ${key} rate`);
+      near(r.low, low, 1e-12, `${c.method} ${key} low`);
+      near(r.high, high, 1e-12, `${c.method} ${key} high`);
+    }
+  }
+}
+
 for (const name of Object.keys(EVALUATE)) {
   Deno.test(`evaluateStage() on ${name}: Personae vs RFM vs raw K-Means`, async () => {
     const { outputs, warnings, segments } = await evaluateDataset(name);
@@ -144,4 +222,11 @@ for (const name of Object.keys(EVALUATE)) {
     printComparison(name, outputs);
     for (const w of warnings) assert.equal(w.stage, "evaluate");
   });
+  oracleTest(
+    `evaluateStage() on ${name}: every figure of the comparison agrees with scipy`,
+    async () => {
+      const { outputs } = await evaluateDataset(name);
+      await checkWithScipy(outputs);
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { deepStrictEqual, notDeepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import pl from "nodejs-polars";
 import { generate } from "../data/generate.ts";
 
@@ -103,4 +104,18 @@ Deno.test("generate() dirty variant lists each defect with its line", async () =
   const neg = s.defects.find((d) => d.reason === "negative value")!;
   ok(lines[neg.line - 1].includes(",-35.20,"));
   strictEqual(s.rows.customers, 202);
+});
+
+Deno.test("deno task generate, as the README shows it, exits 0 and reports its peak memory", async () => {
+  const out = await Deno.makeTempDir();
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "generate", "--customers", "40", "--seed", "3", "--out", out],
+    cwd: new URL("..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(run.stdout);
+  strictEqual(run.code, 0, new TextDecoder().decode(run.stderr));
+  ok(/^Wrote [\d,]+ rows to .* in [\d.]+ s \(peak RSS \d+ MiB\)$/m.test(stdout), stdout);
+  ok((await Deno.stat(join(out, "customers.csv"))).size > 0);
 });

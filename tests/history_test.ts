@@ -26,6 +26,7 @@ import {
   transitionTable,
 } from "../pipeline/history/_compare.ts";
 import { rng } from "../pipeline/math/random.ts";
+import { maxOf, minOf } from "../pipeline/math/mod.ts";
 
 const SAMPLE = new URL("../data/sample/config.json", import.meta.url).pathname;
 
@@ -478,7 +479,7 @@ Deno.test("two sample runs with k = 4 and k = 5: the transition table shows one 
   const sources = c.transition.b.map((_, j) => {
     const col = c.transition.counts.map((r) => r[j]);
     const total = col.reduce((s, v) => s + v, 0);
-    const top = Math.max(...col);
+    const top = maxOf(col);
     ok(top / total > 0.9, `B ${j}: ${col}`);
     return col.indexOf(top);
   });
@@ -486,9 +487,7 @@ Deno.test("two sample runs with k = 4 and k = 5: the transition table shows one 
   const fed = c.transition.a.map((_, i) => sources.filter((s) => s === i).length);
   deepStrictEqual([...fed].sort(), [1, 1, 1, 2]);
   const split = fed.indexOf(2);
-  const smaller = Math.min(
-    ...c.transition.counts[split].filter((_, j) => sources[j] === split),
-  );
+  const smaller = minOf(c.transition.counts[split].filter((_, j) => sources[j] === split));
   // The smaller half of the split is unmatched, so its customers count as moved.
   ok(c.moved >= smaller && c.moved < smaller * 1.2, `moved ${c.moved}, smaller half ${smaller}`);
   ok(c.ari! > 0.6 && c.ari! < 1, `ARI ${c.ari}`);

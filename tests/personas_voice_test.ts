@@ -171,7 +171,7 @@ Deno.test("quotes come from the segment's own customers, nearer its centre than 
     for (const i of members) {
       for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) centre[x.indices[p]] += x.values[p];
     }
-    const norm = Math.hypot(...centre);
+    const norm = Math.sqrt(centre.reduce((a, v) => a + v * v, 0));
     const cosine = (i: number) => {
       let dot = 0;
       for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) dot += x.values[p] * centre[x.indices[p]];

@@ -33,6 +33,21 @@ Deno.test("maskPii() masks Chinese mobiles, landlines and emails inside Chinese 
   for (const [input, expected] of cases) assert.equal(maskPii(input).text, expected, input);
 });
 
+Deno.test("maskPii() masks internationalised e-mail addresses in any script", () => {
+  const cases: [string, string][] = [
+    ["张三@例子.中国", "[EMAIL]"],
+    ["写信给 张三@例子.中国 吧", "写信给 [EMAIL] 吧"],
+    ["张三＠例子。中国", "[EMAIL]"],
+    ["jo.li+tag@例子.公司", "[EMAIL]"],
+    ["张三@example.com", "[EMAIL]"],
+    ["ivan@пример.рф", "[EMAIL]"],
+    ["Schreib an jürgen@bücher.de!", "Schreib an [EMAIL]!"],
+    ["मेल: राम@उदाहरण.भारत", "मेल: [EMAIL]"],
+  ];
+  for (const [input, expected] of cases) assert.equal(maskPii(input).text, expected, input);
+  assert.equal(maskPii("张三@例子.中国 and 李四@例子.中国").counts.email, 2);
+});
+
 Deno.test("maskPii() leaves dates, prices, flight numbers, handles and order numbers alone", () => {
   const untouched = [
     "@united flight 1234 delayed 2 hours",

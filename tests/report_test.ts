@@ -1,3 +1,4 @@
+import { assertSnapshot } from "./_snapshot.ts";
 import assert from "node:assert/strict";
 import { buildReport, escapeHtml } from "../pipeline/report/report.ts";
 import { embedSvg, tableHtml } from "../pipeline/report/_html.ts";
@@ -137,8 +138,34 @@ Deno.test("the report is the same for the same inputs and matches its snapshot",
   assert.equal(a, b);
   // One tag per line, so that a snapshot diff points at the element that changed.
   const normalized = a.replace(/></g, ">\n<");
-  if (Deno.env.get("UPDATE_SNAPSHOTS") === "1") Deno.writeTextFileSync(SNAPSHOT, normalized);
-  assert.equal(normalized, Deno.readTextFileSync(SNAPSHOT));
+  assertSnapshot(SNAPSHOT, normalized);
+});
+
+Deno.test("the overview says how many rows were set aside because their customer was rejected", async () => {
+  const inputs = await reportInputs();
+  const html = buildReport({
+    ...inputs,
+    dataset: {
+      ...inputs.dataset,
+      tables: {
+        customers: { read: 100, kept: 98, quarantined: 2, customerRejected: 0 },
+        orders: {
+          read: 1000,
+          kept: 895,
+          quarantined: 105,
+          customerRejected: 105,
+          byReason: { "customer rejected": 105 },
+        },
+      },
+    },
+  });
+  assert.ok(html.includes('<th class="num">Of which: customer rejected</th>'), "the column");
+  assert.ok(
+    /<td class="num">1,000<\/td><td class="num">895<\/td><td class="num">105<\/td><td class="num">105<\/td>/
+      .test(html.replace(/>\s+</g, "><")),
+    "the orders row",
+  );
+  assert.ok(html.includes("customer rejected (105)"), "the reason");
 });
 
 Deno.test("the report says in one sentence why k was chosen and names the runner-up", async () => {

@@ -92,15 +92,15 @@ Deno.test("on 74,761 labelled Chinese reviews the Chinese lexicon ranks positive
       ),
       { inferSchemaLength: 0 },
     );
-    texts.push(...(df.getColumn("review").toArray() as (string | null)[]).map((t) => t ?? ""));
-    positive.push(...(df.getColumn("label").toArray() as string[]).map((l) => l === "1"));
+    for (const t of df.getColumn("review").toArray() as (string | null)[]) texts.push(t ?? "");
+    for (const l of df.getColumn("label").toArray() as string[]) positive.push(l === "1");
   }
   const waimai = pl.readCSV(
     await Deno.readTextFile(new URL("chinese-reviews/waimai_10k.csv", SHARED)),
     { inferSchemaLength: 0 },
   );
-  texts.push(...waimai.getColumn("review").toArray() as string[]);
-  positive.push(...(waimai.getColumn("label").toArray() as string[]).map((l) => l === "1"));
+  for (const t of waimai.getColumn("review").toArray() as string[]) texts.push(t);
+  for (const l of waimai.getColumn("label").toArray() as string[]) positive.push(l === "1");
   assert.equal(texts.length, 74761);
   const scores = texts.map((t) => lexiconSentiment(t, "zh")!.score);
   const a = auc(scores, positive);

@@ -29,6 +29,7 @@ import {
   segmentLabel,
 } from "./_common.ts";
 import { chartWords } from "./_words.ts";
+import { maxOf, minOf } from "../math/mod.ts";
 
 /** Importance of one feature: mean over repeats (or folds) and its spread. */
 export interface FeatureImportance {
@@ -94,7 +95,7 @@ export function importanceChart(
     hasSd: r.sd !== undefined && r.sd > 0,
   }));
   const marginLeft = Math.ceil(
-    Math.min(width * 0.45, Math.max(40, ...data.map((d) => textWidth(d.feature)))) + 12,
+    Math.min(width * 0.45, maxOf(data.map((d) => textWidth(d.feature)), 40)) + 12,
   );
   const whiskers = data.filter((d) => d.hasSd);
   const body = plotPart({
@@ -196,7 +197,7 @@ export function kSelectionChart(scores: KScores[], options: KSelectionOptions = 
   const width = chartWidth(options, "kSelectionChart");
   const sorted = [...scores].sort((a, b) => a.k - b.k);
   const ks = sorted.map((s) => s.k);
-  const domain: [number, number] = [Math.min(...ks), Math.max(...ks)];
+  const domain: [number, number] = [minOf(ks), maxOf(ks)];
   const chosen = options.chosenK;
   const present = metrics(options.language).filter((m) =>
     sorted.some((s) => Number.isFinite(s[m.key]))
@@ -225,7 +226,7 @@ export function kSelectionChart(scores: KScores[], options: KSelectionOptions = 
         label: null,
         grid: true,
         nice: true,
-        tickFormat: Math.max(...points.map((p) => Math.abs(p.v))) >= 1e4 ? "~s" : undefined,
+        tickFormat: maxOf(points.map((p) => Math.abs(p.v))) >= 1e4 ? "~s" : undefined,
       },
       marks: [
         ...(chosen === undefined ? [] : [

@@ -27,6 +27,7 @@ import {
   segmentLabels,
 } from "./_common.ts";
 import { chartWords } from "./_words.ts";
+import { maxOf, minOf } from "../math/mod.ts";
 
 /** Colour of groups that are not numbered segments (e.g. RFM cells). */
 const NEUTRAL = "#5b6c8f";
@@ -117,8 +118,8 @@ export function sentimentChart(rows: SegmentInterval[], options: SentimentOption
     color: segmentColor(r.segment),
     note: r.n === undefined ? "" : `n = ${formatCount(r.n)}`,
   }));
-  const marginLeft = Math.ceil(Math.max(40, ...[...labels.values()].map((l) => textWidth(l))) + 12);
-  const lo = Math.min(...data.map((d) => d.low)), hi = Math.max(...data.map((d) => d.high));
+  const marginLeft = Math.ceil(maxOf([...labels.values()].map((l) => textWidth(l)), 40) + 12);
+  const lo = minOf(data.map((d) => d.low)), hi = maxOf(data.map((d) => d.high));
   const body = plotPart({
     width,
     height: labels.size * 30 + 50,
@@ -204,8 +205,8 @@ export function outcomeRateChart(rows: SegmentRate[], options: OutcomeRateOption
   const percent = options.percent ?? true;
   const fmt = (v: number) => percent ? formatPercent(v) : formatValue(v);
   const names = [...new Set(rows.map((r) => r.segmentation ?? ""))];
-  const lo = Math.min(...rows.map((r) => r.low), options.overall ?? Infinity);
-  const hi = Math.max(...rows.map((r) => r.high), options.overall ?? -Infinity);
+  const lo = minOf(rows.map((r) => r.low), options.overall ?? Infinity);
+  const hi = maxOf(rows.map((r) => r.high), options.overall ?? -Infinity);
   const gap = 24;
   const panelWidth = layout === "columns" && names.length > 1
     ? Math.floor((width - gap * (names.length - 1)) / names.length)
@@ -215,7 +216,7 @@ export function outcomeRateChart(rows: SegmentRate[], options: OutcomeRateOption
   const allLabels = rows.map(label);
   // One left margin for all panels keeps the rate axes aligned when stacked.
   const marginLeft = Math.ceil(
-    Math.min(panelWidth * 0.45, Math.max(40, ...allLabels.map((l) => textWidth(l)))) + 12,
+    Math.min(panelWidth * 0.45, maxOf(allLabels.map((l) => textWidth(l)), 40)) + 12,
   );
   const panels = names.map((name) => {
     const mine = rows.filter((r) => (r.segmentation ?? "") === name);

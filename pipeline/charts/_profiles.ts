@@ -16,6 +16,7 @@ import {
   segmentLabels,
 } from "./_common.ts";
 import { chartWords } from "./_words.ts";
+import { maxOf } from "../math/mod.ts";
 
 /** One cell of the heat map: how far a segment's mean of a feature lies from the overall mean. */
 export interface SegmentFeatureZ {
@@ -68,10 +69,10 @@ export function heatmapChart(cells: SegmentFeatureZ[], options: HeatmapOptions =
     ink: Math.abs(c.z) > 0.6 * clamp ? "white" : INK,
   }));
   const marginLeft = Math.ceil(
-    Math.min(width * 0.4, Math.max(40, ...features.map((f) => textWidth(f)))) + 10,
+    Math.min(width * 0.4, maxOf(features.map((f) => textWidth(f)), 40)) + 10,
   );
   const colWidth = Math.min(90, (width - marginLeft - 10) / Math.max(labels.size, 1));
-  const longest = Math.max(...[...labels.values()].map((l) => textWidth(l)));
+  const longest = maxOf([...labels.values()].map((l) => textWidth(l)));
   // Column names that do not fit their column are turned, so they never run into each other.
   const rotate = longest > colWidth - 6;
   const shownLongest = Math.min(longest, 160);
@@ -205,7 +206,7 @@ export function categoryMixChart(
   if (kept.length < ranked.length) {
     notes.unshift(chartWords(options.language).merged(ranked.length - kept.length));
   }
-  const marginLeft = Math.ceil(Math.max(40, ...[...labels.values()].map((l) => textWidth(l))) + 12);
+  const marginLeft = Math.ceil(maxOf([...labels.values()].map((l) => textWidth(l)), 40) + 12);
   const body = plotPart({
     width,
     height: labels.size * 30 + 50,

@@ -19,6 +19,7 @@ import {
   segmentOrder,
 } from "./_common.ts";
 import { chartWords } from "./_words.ts";
+import { maxOf, minOf } from "../math/mod.ts";
 
 /** How many customers a segment holds. */
 export interface SegmentCount {
@@ -71,8 +72,8 @@ export function segmentSizesChart(sizes: SegmentCount[], options: ChartOptions =
       text: `${formatCount(count)} · ${formatPercent(share)}`,
     };
   });
-  const marginLeft = Math.ceil(Math.max(40, ...rows.map((r) => textWidth(r.label))) + 12);
-  const marginRight = Math.ceil(Math.max(...rows.map((r) => textWidth(r.text)), 20) + 10);
+  const marginLeft = Math.ceil(maxOf(rows.map((r) => textWidth(r.label)), 40) + 12);
+  const marginRight = Math.ceil(maxOf(rows.map((r) => textWidth(r.text)), 20) + 10);
   const body = plotPart({
     width,
     height: rows.length * 28 + 50,
@@ -299,8 +300,8 @@ export function silhouetteChart(data: SilhouetteData, options: SilhouetteOptions
   const total = Math.max(offset - gap, 1);
   const mean = count > 0 ? sum / count : NaN;
   const values = points.map((p) => p.v);
-  const lo = Math.min(0, ...values), hi = Math.max(0.1, ...values);
-  const marginLeft = Math.ceil(Math.max(40, ...ticks.map((t) => textWidth(t.label))) + 14);
+  const lo = minOf(values, 0), hi = maxOf(values, 0.1);
+  const marginLeft = Math.ceil(maxOf(ticks.map((t) => textWidth(t.label)), 40) + 14);
   const tickLabel = new Map(ticks.map((t) => [t.y, t.label]));
   const body = plotPart({
     width,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { maxOf, minOf } from "../math/mod.ts";
 import * as Plot from "@observablehq/plot";
 import { INK, plotPart, standalone, swatches, textPart, textWidth, vstack } from "./_svg.ts";
 import {
@@ -63,7 +64,7 @@ export function upliftChart(rows: UpliftPoint[], options: UpliftChartOptions = {
   const yDomain = [...(rows.some((r) => r.segment === null) ? [ALL] : []), ...segLabels.values()];
   const arms = [...new Set(rows.map((r) => r.arm))];
   const color = (arm: string) => CATEGORY_PALETTE[arms.indexOf(arm) % CATEGORY_PALETTE.length];
-  const marginLeft = Math.ceil(Math.max(40, ...yDomain.map((l) => textWidth(l))) + 12);
+  const marginLeft = Math.ceil(maxOf(yDomain.map((l) => textWidth(l)), 40) + 12);
   const outcomes = [...new Set(rows.map((r) => r.outcome))];
   // Arms share a segment's row, each nudged up or down so their intervals never overlap.
   const spread = Math.min(8, 22 / Math.max(1, arms.length));
@@ -73,8 +74,8 @@ export function upliftChart(rows: UpliftPoint[], options: UpliftChartOptions = {
     const fmt = rate
       ? (v: number) => `${formatValue(Math.round(v * 1e4) / 100)} pp`
       : (v: number) => formatValue(v);
-    const lo = Math.min(0, ...mine.map((r) => r.ciLow!));
-    const hi = Math.max(0, ...mine.map((r) => r.ciHigh!));
+    const lo = minOf(mine.map((r) => r.ciLow!), 0);
+    const hi = maxOf(mine.map((r) => r.ciHigh!), 0);
     const marks = arms.flatMap((arm, k) => {
       const data = mine.filter((r) => r.arm === arm).map((r) => ({
         ...r,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { maxOf } from "../math/mod.ts";
 import * as Plot from "@observablehq/plot";
 import { INK, MUTED, plotPart, standalone, swatches, textWidth } from "./_svg.ts";
 import {
@@ -53,13 +54,13 @@ export function segmentValueChart(rows: SegmentValuePoint[], options: ChartOptio
       formatCount(r.customers),
     ),
   }));
-  const marginLeft = Math.ceil(Math.max(40, ...[...labels.values()].map((l) => textWidth(l))) + 12);
+  const marginLeft = Math.ceil(maxOf([...labels.values()].map((l) => textWidth(l)), 40) + 12);
   const body = plotPart({
     width,
     height: labels.size * 30 + 50,
     marginLeft,
     // Room for the share and count written after the longest bar.
-    marginRight: Math.ceil(Math.max(...data.map((d) => textWidth(d.note)))) + 12,
+    marginRight: Math.ceil(maxOf(data.map((d) => textWidth(d.note)))) + 12,
     x: {
       grid: true,
       nice: true,

@@ -7,11 +7,21 @@
 
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import pl from "nodejs-polars";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { loadConfig } from "../config.ts";
-import { didYouMean, InputError } from "../errors.ts";
+import { didYouMean, InputError, OutputError } from "../errors.ts";
+import { checkWritable, readModel } from "./_io.ts";
 import { ingest } from "../ingest/mod.ts";
-import { configFile, type Manifest, runFolder, runJob, STAGES } from "../runner/mod.ts";
+import { peakProcessRssMb } from "../memory.ts";
+import {
+  configFile,
+  type Manifest,
+  runFolder,
+  runJob,
+  STAGES,
+  writeCsvFile,
+  writeParquetFile,
+} from "../runner/mod.ts";
 import { pullModels, resolveModelsConfig } from "../text/mod.ts";
 import { createProgress } from "../progress.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -25,7 +35,7 @@ import {
   type RunRow,
 } from "../history/mod.ts";
 import { runNotebooks } from "../notebook/mod.ts";
-import { score, type ScoringModel } from "../score/mod.ts";
+import { score } from "../score/mod.ts";
 import { generate } from "../../data/generate.ts";
 
 export const EXIT = { ok: 0, failure: 1, input: 2, usage: 64 } as const;
@@ -92,24 +102,6 @@ function exists(path: string): boolean {
   }
 }
 
-/** Reads a JSON file the user named, or says in one line what is wrong with it. */
-function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(file);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new InputError(`Cannot read ${what} ${file}: no such file`, { file });
-    }
-    throw e;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`Cannot read ${what} ${file}: ${(e as Error).message}`, { file });
-  }
-}
-
 /**
  * The run's summary: stages, rows, warnings, whether the history gained a run, and last the
  * report's path, the file most people open next.
@@ -122,12 +114,15 @@ function printSummary(m: Manifest, runDir: string, recorded?: RunRow) {
     console.log(`  ${s.name.padEnd(12)} ${s.status}${time}${why}`);
   }
   const ingest = m.stages.find((s) => s.name === "ingest")?.metrics?.tables as
-    | Record<string, { read: number; kept: number; quarantined: number }>
+    | Record<string, { read: number; kept: number; quarantined: number; customerRejected?: number }>
     | undefined;
   if (ingest) {
     console.log("  rows read / kept / quarantined:");
     for (const [t, s] of Object.entries(ingest)) {
-      console.log(`    ${t.padEnd(10)} ${s.read} / ${s.kept} / ${s.quarantined}`);
+      const cascade = s.customerRejected
+        ? ` (${s.customerRejected} of them because their customer was rejected)`
+        : "";
+      console.log(`    ${t.padEnd(10)} ${s.read} / ${s.kept} / ${s.quarantined}${cascade}`);
     }
   }
   for (const w of m.warnings) {
@@ -166,6 +161,7 @@ export function program(): Command {
     .option("-q, --quiet", "print nothing but errors", false)
     .option("--json", "print the manifest as JSON", false)
     .option("--no-history", "do not record the run in runs/history.sqlite")
+    .option("--wait", "wait for a run folder another run is using instead of refusing", false)
     .action(async (o) => {
       const io: Io = { quiet: o.quiet, json: o.json };
       const progress = createProgress({ quiet: o.quiet || o.json });
@@ -176,10 +172,12 @@ export function program(): Command {
           force: o.force,
           from: o.from,
           until: o.until,
+          wait: o.wait,
+          onWait: (holder) => log(io, `Waiting for the run folder: it is in use by ${holder}`),
           progress: (stage, label) => (done, total) =>
             progress.onProgress(done, total, label === stage ? stage : `${stage} ${label}`),
           onStage: (e) => {
-            if (e.status === "start") log(io, `▸ ${e.stage}…`);
+            if (e.status === "start") log(io, `▸ ${e.stage}…${e.reason ? ` (${e.reason})` : ""}`);
           },
         });
         progress.stop();
@@ -192,16 +190,24 @@ export function program(): Command {
       }
     });
 
-  cli.command("score")
+  const score_ = cli.command("score")
     .description("Assign new customers to the segments of a finished run (no re-clustering)")
     .requiredOption("-m, --model <file>", "the run's model.json")
     .requiredOption("-c, --config <file>", "dataset config of the customers to score")
-    .requiredOption("-o, --out <file>", "CSV to write (a Parquet file with the same name too)")
+    .requiredOption(
+      "-o, --out <file.csv>",
+      "CSV to write; a Parquet file of the same name (.parquet) is written beside it",
+    )
     .option("-q, --quiet", "print nothing but errors", false)
     .action(async (o) => {
-      const model = readJsonFile(o.model, "model") as ScoringModel;
+      if (!/\.csv$/i.test(o.out)) {
+        score_.error(`error: --out must name a .csv file (got '${o.out}')`, { exitCode: 64 });
+      }
+      const parquet = o.out.replace(/\.csv$/i, "") + ".parquet";
+      const model = await readModel(o.model);
       const loaded = await loadConfig(o.config);
-      const { outputs: ingested } = await ingest(loaded);
+      checkWritable(dirname(resolve(o.out)));
+      const { outputs: ingested, warnings: read } = await ingest(loaded);
       const { outputs, warnings } = await score(model, ingested.tables, {
         referenceDate: loaded.config.referenceDate,
         text: loaded.config.text,
@@ -211,7 +217,6 @@ export function program(): Command {
       const out = hide
         ? outputs.withColumns(pl.Series("customer_id", ids.map((id) => pseudonymize(id, salt))))
         : outputs;
-      await Deno.mkdir(dirname(o.out), { recursive: true });
       const valueColumns = ["expected_purchases", "p_alive", "expected_spend", "clv"]
         .filter((c) => out.columns.includes(c));
       const keep = out.select(
@@ -221,16 +226,19 @@ export function program(): Command {
         "probability",
         ...valueColumns,
       );
-      keep.writeCSV(o.out);
-      const parquet = o.out.replace(/\.csv$/i, "") + ".parquet";
-      out.writeParquet(parquet);
+      writeCsvFile(o.out, keep);
+      writeParquetFile(parquet, out);
       if (!o.quiet) {
         console.log(`Scored ${out.height} customers → ${o.out} and ${parquet}`);
         const counts = keep.groupBy(["segment", "segment_name"]).len().sort("segment");
         for (const r of counts.toRecords()) {
           console.log(`  ${String(r.segment).padStart(3)} ${r.segment_name}: ${r.len}`);
         }
-        for (const w of warnings) console.log(`  warning [${w.stage}] ${w.message}`);
+        for (const w of [...read, ...warnings]) {
+          console.log(
+            `  warning [${w.stage}] ${w.message}${w.count && w.count > 1 ? ` (×${w.count})` : ""}`,
+          );
+        }
       }
     });
 
@@ -245,7 +253,7 @@ export function program(): Command {
 
   cli.command("bench")
     .description("Run the benchmarks against pandas and scikit-learn and print one table")
-    .argument("[names...]", "features, cluster, classify, text, e2e (default: all)")
+    .argument("[names...]", "features, cluster, classify, text, value, cache, e2e (default: all)")
     .option("--sizes <list>", "end-to-end sizes, e.g. 10000,100000,1000000")
     .option("--customers <n>", "customers for the features benchmark")
     .option("-o, --out <file>", "JSON file for the figures", "runs/bench.json")
@@ -337,8 +345,7 @@ export function program(): Command {
       if (!o.quiet) {
         const total = Object.values(s.rows).reduce((a, b) => a + b, 0);
         const secs = ((performance.now() - t0) / 1000).toFixed(1);
-        const hwm = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)?.[1];
-        const rss = hwm ? `${(Number(hwm) / 1024).toFixed(0)} MiB` : "unknown";
+        const rss = `${peakProcessRssMb().toFixed(0)} MiB`;
         console.log(
           `Wrote ${total.toLocaleString("en")} rows to ${o.out} in ${secs} s (peak RSS ${rss})`,
         );
@@ -381,12 +388,28 @@ export async function main(args: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    // Stack traces and long tool output are for developers: PERSONAE_DEBUG=1 shows them.
+    // Stack traces and the library errors behind a message are for developers:
+    // PERSONAE_DEBUG=1 shows them.
     const debug = Deno.env.get("PERSONAE_DEBUG") === "1";
+    const cause = (err: unknown) => {
+      const c = (err as Error).cause;
+      if (debug && c) console.error("caused by:", c instanceof Error ? c.stack : c);
+    };
     const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof InputError || e instanceof Deno.errors.NotFound) {
+      // A file that is not there is bad input, whichever command found it missing.
+      console.error(`error: ${oneLine(message)}`);
+      cause(e);
+      return EXIT.input;
+    }
+    if (e instanceof OutputError) {
+      // Stages already written stay committed: a rerun resumes after the problem is fixed.
+      console.error(`error: ${oneLine(message)}; completed stages are kept and a rerun resumes`);
+      cause(e);
+      return EXIT.failure;
+    }
     console.error(debug && e instanceof Error ? e.stack : `error: ${oneLine(message)}`);
-    // A file that is not there is bad input, whichever command found it missing.
-    return e instanceof InputError || e instanceof Deno.errors.NotFound ? EXIT.input : EXIT.failure;
+    return EXIT.failure;
   }
 }
 

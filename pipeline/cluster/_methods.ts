@@ -30,7 +30,7 @@ export type MethodRules = UnionToIntersection<Method["rules"]>;
 export const METHOD_NAMES = ALL.map((m) => m.name) as MethodName[];
 
 /** Every method's option rules in one table. */
-export const METHOD_RULES = Object.assign({}, ...ALL.map((m) => m.rules)) as MethodRules;
+export const METHOD_RULES = ALL.reduce((all, m) => Object.assign(all, m.rules), {}) as MethodRules;
 
 /** The method of a name (or of a fitted model). */
 export function methodOf(name: string): ClusterMethod<ClusterModelBase> {

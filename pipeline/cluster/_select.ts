@@ -6,7 +6,7 @@
 
 import { calinskiHarabasz, daviesBouldin, silhouetteSamples } from "./_metrics.ts";
 import type { KMeansRun } from "./_kmeans.ts";
-import { permutation, rng } from "../math/mod.ts";
+import { maxOf, minOf, permutation, rng } from "../math/mod.ts";
 
 /** The scores of one k, a row of the table kept for plots. */
 export interface KScore {
@@ -111,7 +111,7 @@ export function scoreFit(
     calinskiHarabasz: ok ? calinskiHarabasz(data, n, d, run.labels) : NaN,
     silhouetteRows: sample.n,
     clusters,
-    smallestShare: [...counts.values()].reduce((a, c) => Math.min(a, c), n) / n,
+    smallestShare: minOf(counts.values()) / n,
     stability: null,
     chosen: false,
   };
@@ -186,8 +186,8 @@ export function pickK(
       k: winner.k,
       runnerUp: rest[0]?.k ?? null,
       criterion: winner.silhouette === bestSil ? "silhouette" : "stability",
-      kMin: Math.min(...ks),
-      kMax: Math.max(...ks),
+      kMin: minOf(ks),
+      kMax: maxOf(ks),
       minShare: rule.minShare,
       stabilityBar: bar,
       tolerance: rule.tolerance,

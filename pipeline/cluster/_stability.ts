@@ -7,6 +7,7 @@
 
 import { adjustedRandIndex } from "./_metrics.ts";
 import { rng } from "../math/mod.ts";
+import { minOf } from "../math/mod.ts";
 
 /** How one reference segment fared over the replicates. */
 export interface SegmentStability {
@@ -99,7 +100,7 @@ export function bootstrapStability(
     rowsPerReplicate: m,
     seed: opts.seed,
     meanAri,
-    minAri: ari.length ? Math.min(...ari) : NaN,
+    minAri: ari.length ? minOf(ari) : NaN,
     ari,
     segments,
   };

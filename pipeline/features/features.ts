@@ -153,7 +153,7 @@ export function buildFeatures(
     maxLevels: o.maxCategoricalLevels,
     refMs,
   });
-  warnings.push(...families.flatMap((f) => f.warnings), ...attrs.warnings);
+  for (const w of [...families.flatMap((f) => f.warnings), ...attrs.warnings]) warnings.push(w);
 
   let lf = customers.lazy().select(
     pl.col("customer_id").cast(pl.Utf8).cast(pl.Categorical),
@@ -175,9 +175,9 @@ export function buildFeatures(
 
   const derived = derivedFeatures(t, families, hasSignup, ts0);
   if (derived.exprs.length > 0) lf = lf.withColumns(...derived.exprs);
-  metas.push(...derived.meta);
+  for (const m of derived.meta) metas.push(m);
   metas.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
-  metas.push(...attrs.meta);
+  for (const m of attrs.meta) metas.push(m);
 
   // Joins need not keep the left order, so the customers' order is restored explicitly.
   const collected = lf.sort("__row")

@@ -54,7 +54,7 @@ export function jsonDiff(a: unknown, b: unknown, path = ""): ConfigChange[] {
       const p = `${path}[${i}]`;
       if (i >= b.length) out.push({ path: p, a: a[i] });
       else if (i >= a.length) out.push({ path: p, b: b[i] });
-      else out.push(...jsonDiff(a[i], b[i], p));
+      else for (const d of jsonDiff(a[i], b[i], p)) out.push(d);
     }
     return out;
   }

@@ -7,6 +7,7 @@
 import { STAGE_SECONDS, type Transition } from "./_compare.ts";
 import type { ConfigChange } from "./_compare.ts";
 import type { MetricDelta, RunComparison, RunRow } from "./history.ts";
+import { maxOf } from "../math/mod.ts";
 
 /** Numbers as they read best in a terminal: integers whole, the rest to `digits` decimals. */
 function num(v: number | null | undefined, digits = 3): string {
@@ -22,7 +23,7 @@ function signed(v: number | null, digits = 3): string {
 
 /** Aligns cells into columns: columns of numbers (or dashes) to the right, the rest left. */
 function grid(rows: string[][], indent = ""): string {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => [...r[j]].length)));
+  const widths = rows[0].map((_, j) => maxOf(rows.map((r) => [...r[j]].length)));
   const isNumber = (t: string) => /^[-+]?\d+(\.\d+)?%?$|^–$/.test(t);
   const right = rows[0].map((_, j) =>
     rows.length > 1 && rows.slice(1).every((r) => isNumber(r[j]))

@@ -37,7 +37,8 @@ export function permutationGroups(model: MatrixModel): Record<string, string[]> 
   for (const step of model.steps) {
     const cols = owned(step);
     if (cols.length > 1) groups[step.column] = cols;
-    (groups[`group:${step.group}`] ??= []).push(...cols);
+    const group = groups[`group:${step.group}`] ??= [];
+    for (const c of cols) group.push(c);
   }
   return groups;
 }

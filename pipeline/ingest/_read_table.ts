@@ -10,9 +10,11 @@ import pl from "nodejs-polars";
 import { Buffer } from "node:buffer";
 import { basename, dirname, join, relative } from "node:path";
 import { checkUtf8, type CsvShape, scanCsv, scanCsvFile } from "./_csv_scan.ts";
+import { checkHeader, delimiterHint, splitLine } from "./_header.ts";
 import type { TableConfig } from "../config.ts";
 import { resolveIn } from "../config.ts";
-import { InputError } from "../errors.ts";
+import { describeFsError, InputError } from "../errors.ts";
+import { readJsonLines } from "./_jsonl.ts";
 
 /**
  * A table ready to be read in parts: its columns, its row count, and `batches()`, frames of raw
@@ -30,6 +32,8 @@ export interface RawTable {
   /** Physical line of record `row` of file `file` (1-based), or the row number + 1 for formats
    * without lines (Parquet). */
   lineOf(file: number, row: number): number;
+  /** When the header looks like another delimiter's: a hint for messages about its columns. */
+  hint: string;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -52,7 +56,7 @@ export function expandPath(dir: string, path: string): string[] {
       e.name
     );
   } catch (e) {
-    throw new InputError(`Cannot read ${folder}: ${(e as Error).message}`, { file: folder });
+    throw new InputError(`Cannot read ${folder}: ${describeFsError(e)}`, { file: folder }, e);
   }
   if (entries.length === 0) {
     throw new InputError(`Cannot read ${full}: no file matches the pattern`, { file: full });
@@ -64,8 +68,7 @@ function readBytes(file: string, name: string): Uint8Array {
   try {
     return Deno.readFileSync(file);
   } catch (e) {
-    const reason = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-    throw new InputError(`Cannot read ${name}: ${reason}`, { file: name });
+    throw new InputError(`Cannot read ${name}: ${describeFsError(e)}`, { file: name }, e);
   }
 }
 
@@ -86,38 +89,44 @@ interface OpenFile {
   columns: string[];
   rows: number;
   shape?: CsvShape;
+  /** See {@link RawTable.hint}. */
+  hint: string;
   parts(): Generator<pl.DataFrame>;
 }
 
+/**
+ * Parses CSV bytes with Polars. Always bytes: given a string, nodejs-polars reads it as a path
+ * only when it ends in .csv or .tsv, and otherwise parses the path itself as CSV text (a
+ * customers.txt file came out as one column named after its own path). The scan before has
+ * checked the file's shape, so a failure here is reported by its lines, without Polars' words.
+ */
 function parseCsv(
-  body: string | Uint8Array,
+  body: Uint8Array,
   name: string,
   file: string,
   t: TableConfig,
   delimiter: string,
+  lines: string,
 ) {
   try {
-    const source = typeof body === "string"
-      ? body
-      : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    return pl.readCSV(source as string, {
+    const source = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return pl.readCSV(source as unknown as string, {
       sep: delimiter,
       quoteChar: t.quote,
       inferSchemaLength: 0,
       hasHeader: true,
     });
   } catch (e) {
+    // Bad UTF-8 is located in the whole file, for its line and column.
     if (/utf-?8/i.test((e as Error).message)) checkUtf8(readBytes(file, name), name);
-    throw new InputError(`Cannot read ${name}: ${(e as Error).message.split("\n")[0]}`, {
-      file: name,
-    });
+    throw new InputError(
+      `Cannot read ${name}${lines}: the CSV reader could not parse it with delimiter ` +
+        `${JSON.stringify(delimiter)} and quote ${JSON.stringify(t.quote)}; check both settings ` +
+        `of the table`,
+      { file: name },
+      e,
+    );
   }
-}
-
-/** A stray byte-order mark sticks to the first header name. */
-function stripBom(df: pl.DataFrame): pl.DataFrame {
-  const first = df.columns[0];
-  return first?.startsWith("\uFEFF") ? df.rename({ [first]: first.slice(1) }) : df;
 }
 
 function readRange(file: string, start: number, end: number): Uint8Array {
@@ -133,64 +142,87 @@ function readRange(file: string, start: number, end: number): Uint8Array {
   return out.subarray(0, at);
 }
 
-function openCsv(file: string, name: string, t: TableConfig, batchRows: number): OpenFile {
+/** The file's first line (at most 64 KiB of it), for hints. */
+function firstLine(file: string): string {
+  const head = new TextDecoder().decode(readRange(file, 0, 1 << 16));
+  return head.split("\n")[0].replace(/^\uFEFF/, "");
+}
+
+function openCsv(
+  file: string,
+  name: string,
+  t: TableConfig,
+  batchRows: number,
+  table: string,
+): OpenFile {
   // The file is scanned in chunks and never held whole in memory; Polars then parses it a
-  // part at a time and reports bad UTF-8, which is then located for the message.
+  // part at a time. Structural errors carry the delimiter hint when the header suggests one.
   let shape: CsvShape;
   try {
     shape = scanCsvFile(file, name, t.delimiter, t.quote, batchRows);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new InputError(`Cannot read ${name}: no such file`, { file: name });
+    if (e instanceof InputError) {
+      const hint = delimiterHint(firstLine(file), t.delimiter, t.quote, table);
+      if (!hint) throw e;
+      throw new InputError(e.message + hint, { file: e.file, line: e.line, column: e.column });
     }
-    if (e instanceof InputError) throw e;
-    throw new InputError(`Cannot read ${name}: ${(e as Error).message}`, { file: name });
+    throw new InputError(`Cannot read ${name}: ${describeFsError(e)}`, { file: name }, e);
   }
   const size = Deno.statSync(file).size;
   const header = readRange(file, 0, shape.headerEnd);
-  const columns = stripBom(parseCsv(header, name, file, t, t.delimiter)).columns;
+  const headerText = new TextDecoder().decode(header).replace(/^\uFEFF/, "");
+  const columns = splitLine(headerText, t.delimiter, t.quote);
+  checkHeader(columns, name);
+  const hint = delimiterHint(headerText, t.delimiter, t.quote, table);
   const starts = [shape.headerEnd, ...shape.batchStarts, size];
+  const named = (df: pl.DataFrame) =>
+    df.rename(Object.fromEntries(df.columns.map((c, j) => [c, columns[j]])));
   return {
     columns,
     rows: shape.records,
     shape,
+    hint,
     *parts() {
-      if (starts.length === 2) {
-        yield stripBom(parseCsv(file, name, file, t, t.delimiter));
-        return;
-      }
       for (let k = 0; k + 1 < starts.length; k++) {
         const body = readRange(file, starts[k], starts[k + 1]);
         const bytes = new Uint8Array(header.length + body.length);
         bytes.set(header);
         bytes.set(body, header.length);
-        const df = parseCsv(bytes, name, file, t, t.delimiter);
-        yield df.rename(Object.fromEntries(df.columns.map((c, j) => [c, columns[j]])));
+        const from = shape.lineOf(k * batchRows);
+        const lines = starts.length > 2
+          ? ` (lines ${from}–${shape.lineOf(Math.min((k + 1) * batchRows, shape.records) - 1)})`
+          : "";
+        yield named(parseCsv(bytes, name, file, t, t.delimiter, lines));
       }
     },
   };
 }
 
-function openOne(file: string, name: string, t: TableConfig, batchRows: number): OpenFile {
-  const whole = (df: pl.DataFrame, shape?: CsvShape): OpenFile => ({
+function openOne(
+  file: string,
+  name: string,
+  t: TableConfig,
+  batchRows: number,
+  table: string,
+): OpenFile {
+  const whole = (df: pl.DataFrame, shape?: CsvShape, hint = ""): OpenFile => ({
     columns: df.columns,
     rows: df.height,
     shape,
+    hint,
     *parts() {
       yield df;
     },
   });
   if (t.format === "parquet") {
+    readBytes(file, name); // a missing or unreadable file is named as such
     try {
       return whole(allString(pl.readParquet(file)));
     } catch (e) {
-      throw new InputError(
-        `Cannot read ${name}: not a readable Parquet file (${(e as Error).message})`,
-        { file: name },
-      );
+      throw new InputError(`Cannot read ${name}: not a readable Parquet file`, { file: name }, e);
     }
   }
-  if (t.format === "csv") return openCsv(file, name, t, batchRows);
+  if (t.format === "csv") return openCsv(file, name, t, batchRows, table);
   const bytes = readBytes(file, name);
   checkUtf8(bytes, name);
   if (t.format === "jsonl") return whole(readJsonLines(bytes, name));
@@ -198,51 +230,25 @@ function openOne(file: string, name: string, t: TableConfig, batchRows: number):
   // A file without a header line gets the configured names as one; its records then start a
   // line later in the text than in the file.
   const text = t.names ? `${t.names.join(",")}\n${body}` : body;
-  const scanned = scanCsv(new TextEncoder().encode(text), name, ",", t.quote);
+  const encoded = new TextEncoder().encode(text);
+  const scanned = scanCsv(encoded, name, ",", t.quote);
   const shape = t.names ? { ...scanned, lineOf: (i: number) => scanned.lineOf(i) - 1 } : scanned;
-  return whole(stripBom(parseCsv(text, name, file, t, ",")), shape);
-}
-
-/**
- * JSON lines parsed here rather than by Polars, whose reader in this binding does not take a
- * path; a bad line is fatal with its number. Values are kept as text, like CSV cells.
- */
-function readJsonLines(bytes: Uint8Array, name: string): pl.DataFrame {
-  const rows: Record<string, string | null>[] = [];
-  const columns = new Set<string>();
-  new TextDecoder().decode(bytes).split("\n").forEach((line, k) => {
-    if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new InputError(`Cannot read ${name}: line ${k + 1}: ${(e as Error).message}`, {
-        file: name,
-        line: k + 1,
-      });
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new InputError(`Cannot read ${name}: line ${k + 1}: expected a JSON object`, {
-        file: name,
-        line: k + 1,
-      });
-    }
-    const row: Record<string, string | null> = {};
-    for (const [key, v] of Object.entries(value)) {
-      columns.add(key);
-      row[key] = v === null ? null : typeof v === "string" ? v : JSON.stringify(v);
-    }
-    rows.push(row);
-  });
-  const schema = Object.fromEntries([...columns].map((c) => [c, pl.Utf8]));
-  return pl.DataFrame(rows, { schema });
+  const columns = splitLine(text.split("\n")[0].replace(/^\uFEFF/, ""), ",", t.quote);
+  checkHeader(columns, name);
+  const df = parseCsv(encoded, name, file, t, ",", "");
+  return whole(df.rename(Object.fromEntries(df.columns.map((c, j) => [c, columns[j]]))), shape);
 }
 
 /** Opens every file of a table (a glob may match several, read in name order). */
-export function readTable(dir: string, t: TableConfig, batchRows = BATCH_ROWS): RawTable {
+export function readTable(
+  dir: string,
+  t: TableConfig,
+  batchRows = BATCH_ROWS,
+  table = "table",
+): RawTable {
   const files = expandPath(dir, t.path);
   const names = files.map((f) => relative(dir, f) || f);
-  const opened = files.map((file, k) => openOne(file, names[k], t, batchRows));
+  const opened = files.map((file, k) => openOne(file, names[k], t, batchRows, table));
   opened.forEach((o, k) => {
     if (o.rows === 0) {
       throw new InputError(`Cannot read ${names[k]}: the table is empty (a header and no rows)`, {
@@ -262,6 +268,7 @@ export function readTable(dir: string, t: TableConfig, batchRows = BATCH_ROWS): 
     files,
     names,
     lineOf: (file, row) => opened[file].shape?.lineOf(row) ?? row + 1,
+    hint: opened[0].hint,
     *batches() {
       let seq = 0;
       // These numbers ride along with every row until the checks are done: 4 bytes each, not 8,

@@ -8,22 +8,27 @@
 
 import pl from "nodejs-polars";
 import { isIn } from "./_polars.ts";
-import { maskPii } from "../privacy.ts";
 import type { LoadedConfig, TableConfig, TableName } from "../config.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import { type RawTable, readTable } from "./_read_table.ts";
 import { CATEGORICAL_COLUMNS } from "../types.ts";
 import { releaseMemory } from "../memory.ts";
 import { columnType, NON_NEGATIVE, parseExpr, REQUIRED, unparseableReason } from "./_types.ts";
+import { quarantineFrame, type RecordColumn, type RecordPolicy } from "./_quarantine.ts";
+import { noMasks } from "./_mask.ts";
 
 /** A table after its values were checked, as the later checks take it. */
 export type CheckedTable = Awaited<ReturnType<typeof checkTable>>;
 
 export interface Checked {
   frame: pl.DataFrame;
-  quarantine: Record<string, unknown>[];
+  /** The rows set aside so far, a frame per batch (see _quarantine.ts). */
+  quarantine: pl.DataFrame[];
   read: number;
 }
+
+/** Canonical columns that are ids: written as they are, never masked. */
+const ID_COLUMNS = ["customer_id", "order_id"];
 
 /** Renames file columns to canonical names, drops dropped ones; missing columns are fatal. */
 function mapColumns(
@@ -32,6 +37,7 @@ function mapColumns(
   t: TableConfig,
   table: TableName,
   joined: Map<string, { parts: string[]; column: string }>,
+  hint: string,
 ): Map<string, string> {
   const have = new Set(columns);
   const source = new Map<string, string>(); // canonical → file column
@@ -42,7 +48,7 @@ function mapColumns(
         throw new InputError(
           `Cannot read ${file}: column '${col}' (mapped to ${table}.${canonical}) is missing${
             didYouMean(col, have)
-          }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}`,
+          }; the file has ${[...have].filter((c) => !c.startsWith("__")).join(", ")}${hint}`,
           { file, column: col },
         );
       }
@@ -53,7 +59,9 @@ function mapColumns(
   for (const col of t.drop) {
     if (!have.has(col)) {
       throw new InputError(
-        `Cannot read ${file}: column '${col}' listed in 'drop' is missing${didYouMean(col, have)}`,
+        `Cannot read ${file}: column '${col}' listed in 'drop' is missing${
+          didYouMean(col, have)
+        }${hint}`,
         { file, column: col },
       );
     }
@@ -102,43 +110,6 @@ function reasonCode(checks: [pl.Expr, string][]): pl.Expr {
   return chain.otherwise(pl.lit(0)).cast(pl.Int32);
 }
 
-/**
- * Quarantine entries for the rows of `bad`. `columns` pairs each record key with the frame
- * column holding it: the file's raw text while values are checked, the parsed values (as text)
- * for rows set aside later (duplicates, unknown customers), once the raw text is released.
- */
-function quarantineRows(
-  raw: RawTable,
-  bad: pl.DataFrame,
-  table: string,
-  columns: [key: string, column: string][],
-): Record<string, unknown>[] {
-  const rows = bad.select(
-    "__file",
-    "__row",
-    "__reason",
-    ...columns.map(([key, col]) => pl.col(col).cast(pl.Utf8).alias(`__q:${key}`)),
-  ).toRecords();
-  return rows.map((r) => {
-    const [reason, column] = String(r.__reason).split("\u0000");
-    const record: Record<string, unknown> = {};
-    for (const [key] of columns) record[key] = r[`__q:${key}`];
-    const file = Number(r.__file);
-    const value = column && column in record ? (record[column] as string | null) : null;
-    // Quarantined texts are kept, but never with the personal data they carry.
-    const safe = (v: string | null) => v === null || table !== "texts" ? v : maskPii(v).text;
-    return {
-      table,
-      file: raw.names[file],
-      line: raw.lineOf(file, Number(r.__row)),
-      column: column ?? "",
-      reason,
-      value: safe(value),
-      record: safe(JSON.stringify(record)),
-    };
-  });
-}
-
 /** Reads, maps, parses and validates one table (duplicates and orphans come later). */
 export async function checkTable(
   loaded: LoadedConfig,
@@ -152,9 +123,12 @@ export async function checkTable(
     source: Map<string, string>;
     types: Map<string, string>;
     fileCols: string[];
+    policy: RecordPolicy;
+    /** customers only: the ids of rows set aside, so rows that cite them can say why. */
+    rejected?: pl.Series;
   }
 > {
-  const raw = readTable(loaded.dir, t, batchRows);
+  const raw = readTable(loaded.dir, t, batchRows, table);
   // Cleaning (byte-order marks, surrounding spaces, null markers) is an expression, inlined
   // wherever a column is read: the whole table is never copied as cleaned text.
   const nulls = t.nullValues;
@@ -191,6 +165,7 @@ export async function checkTable(
     t,
     table,
     joined,
+    raw.hint,
   );
   const fileCols = [...new Set(source.values())];
   const required = REQUIRED[table].filter((c) => !(c in t.compute));
@@ -200,7 +175,7 @@ export async function checkTable(
       throw new InputError(
         `Cannot read ${file}: required column '${c}' of ${table} is missing${
           didYouMean(c, fileCols)
-        }; map it in tables.${table}.columns`,
+        }; map it in tables.${table}.columns${raw.hint}`,
         { file, column: c },
       );
     }
@@ -232,7 +207,7 @@ export async function checkTable(
     if (type.kind === "string") continue;
     valueChecks.push([present(col).and(pc.isNull()), tag(unparseableReason(type.kind))]);
     if (type.kind === "number" || type.kind === "integer") {
-      valueChecks.push(...numberChecks(canonical, pc, t, tag));
+      for (const check of numberChecks(canonical, pc, t, tag)) valueChecks.push(check);
       if (type.kind === "integer") valueChecks.push([pc.floor().neq(pc), tag("not an integer")]);
     }
     if (canonical === "ts" && type.kind === "datetime") {
@@ -256,9 +231,9 @@ export async function checkTable(
     types.set(name, "number");
     computed.push(name);
     const col = source.get(multiply[0])!;
-    valueChecks.push(
-      ...numberChecks(name, pl.col(`__p_${name}`), t, (r) => `${r}\u0000${col}`),
-    );
+    for (const check of numberChecks(name, pl.col(`__p_${name}`), t, (r) => `${r}\u0000${col}`)) {
+      valueChecks.push(check);
+    }
   }
   for (const rule of t.exclude) {
     if (!source.has(rule.column)) {
@@ -289,8 +264,24 @@ export async function checkTable(
       ? pl.col(`__p_${c}`).cast(pl.Categorical).alias(c)
       : pl.col(`__p_${c}`).alias(c)
   );
+  const ids = new Set(
+    [...source].filter(([canonical]) =>
+      ID_COLUMNS.includes(canonical) || types.get(canonical) === "id"
+    ).map(([, col]) => col),
+  );
+  const policy: RecordPolicy = {
+    ids,
+    personal: new Set(table === "customers" ? loaded.config.roles.pii : []),
+    masked: noMasks(),
+  };
+  const rawColumns: RecordColumn[] = fileCols.map((c) => ({ key: c, from: c, file: c }));
+  const reasonOf = all.map(([, tag]) => tag.split("\u0000")[0]);
+  const columnOf = all.map(([, tag]) => tag.split("\u0000")[1] ?? "");
+  const codeTo = (values: string[]) =>
+    pl.col("__code").replaceStrict(values.map((_, k) => k + 1), values, undefined, pl.Utf8);
   const parts: pl.DataFrame[] = [];
-  const quarantine: Record<string, unknown>[] = [];
+  const quarantine: pl.DataFrame[] = [];
+  const rejected: pl.Series[] = [];
   let read = 0;
   // A part at a time: one projection to compact typed columns, presence flags and the number
   // of the first failed check; the raw text of a part is only read again for its bad rows.
@@ -300,12 +291,19 @@ export async function checkTable(
     if (products.length) df = df.withColumns(...products);
     df = df.withColumns(reasonCode(all).alias("__code"));
     const isBad = df.select(pl.col("__code").gt(0).alias("bad")).getColumn("bad");
-    const codes = df.getColumn("__code").filter(isBad).toArray() as number[];
-    if (codes.length) {
-      const bad = frame.filter(isBad).withColumn(
-        pl.Series("__reason", codes.map((k) => all[k - 1][1]), pl.Utf8),
+    if (isBad.cast(pl.UInt32).sum() > 0) {
+      const codes = df.getColumn("__code").filter(isBad);
+      const bad = frame.filter(isBad).withColumns(codes.alias("__code")).withColumns(
+        codeTo(reasonOf).alias("__reason"),
+        codeTo(columnOf).alias("__column"),
       );
-      quarantine.push(...quarantineRows(raw, bad, table, fileCols.map((c) => [c, c])));
+      quarantine.push(quarantineFrame(raw, bad, table, rawColumns, policy));
+      if (table === "customers" && source.has("customer_id")) {
+        rejected.push(
+          df.filter(isBad).select(pl.col("__p_customer_id").cast(pl.Utf8).alias("id"))
+            .getColumn("id").dropNulls(),
+        );
+      }
     }
     parts.push(
       df.lazy().filter(pl.col("__code").eq(0)).select("__seq", "__file", "__row", ...keep)
@@ -318,57 +316,19 @@ export async function checkTable(
   }
   const kept = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
   for (const c of computed) source.set(c, c);
-  return { frame: kept, quarantine, read, raw, source, types, fileCols };
-}
-
-/** Record keys for rows set aside after parsing: the canonical columns, as parsed. */
-function parsedColumns(c: CheckedTable): [string, string][] {
-  return [...c.source.keys()].map((k) => [k, k]);
-}
-
-/** Marks rows whose key repeats an earlier row's as quarantined; returns the rest. */
-export function dropDuplicates(
-  c: CheckedTable,
-  table: string,
-  keys: string[],
-  reason: string,
-): pl.DataFrame {
-  const seq = pl.col("__seq");
-  const [first, ...rest] = keys.map((k) => `__k_${k}`);
-  const dup = seq.neq(seq.min().over(first, ...rest));
-  const df = c.frame.withColumns(...keys.map((k) => pl.col(k).alias(`__k_${k}`))).withColumns(
-    pl.when(dup).then(pl.lit(`${reason}\u0000${c.source.get(keys[0]) ?? keys[0]}`)).otherwise(
-      pl.lit(null),
-    ).cast(pl.Utf8).alias("__reason"),
-  );
-  // Most tables have nothing to set aside: the table is then kept as it is, not copied.
-  if (df.getColumn("__reason").nullCount() === df.height) return c.frame;
-  c.quarantine.push(
-    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
-  );
-  return df.filter(pl.col("__reason").isNull()).drop(
-    "__reason",
-    ...keys.map((k) => `__k_${k}`),
-  );
-}
-
-export function orphanCheck(
-  c: CheckedTable,
-  table: string,
-  ids: pl.Series,
-): pl.DataFrame {
-  const known = isIn(pl.col("customer_id"), ids);
-  const unknown = c.frame.select(known.fillNull(false).not().sum().alias("n")).getColumn("n").get(
-    0,
-  );
-  if (Number(unknown) === 0) return c.frame;
-  const df = c.frame.withColumns(
-    pl.when(known).then(pl.lit(null)).otherwise(
-      pl.lit(`unknown customer_id\u0000${c.source.get("customer_id")}`),
-    ).cast(pl.Utf8).alias("__reason"),
-  );
-  c.quarantine.push(
-    ...quarantineRows(c.raw, df.filter(pl.col("__reason").isNotNull()), table, parsedColumns(c)),
-  );
-  return df.filter(pl.col("__reason").isNull()).drop("__reason");
+  return {
+    frame: kept,
+    quarantine,
+    read,
+    raw,
+    source,
+    types,
+    fileCols,
+    policy,
+    rejected: rejected.length === 0
+      ? undefined
+      : rejected.length === 1
+      ? rejected[0]
+      : pl.concat(rejected),
+  };
 }

@@ -8,6 +8,7 @@
 
 import pl from "nodejs-polars";
 import { isIn } from "./_polars.ts";
+import { maskPii } from "../privacy.ts";
 import type { TableConfig, TableName } from "../config.ts";
 
 export type ColumnKind =
@@ -94,7 +95,7 @@ export function columnType(name: string, t: TableConfig, sample: pl.Series): Col
     ? { kind: given.type, format: given.format }
     : name in CANONICAL
     ? { kind: CANONICAL[name] }
-    : { kind: looksNumeric(sample, t.decimalComma) ? "number" : "string" };
+    : { kind: looksNumeric(sample, t.decimalComma) && !looksContact(sample) ? "number" : "string" };
   if ((type.kind === "date" || type.kind === "datetime") && !type.format) {
     type.format = sampleFormat(sample);
   }
@@ -111,6 +112,21 @@ function sampleFormat(sample: pl.Series): string | undefined {
     pl.DataFrame({ v: present }).select(strptime(pl.col("v"), f).alias("p")).getColumn("p")
       .nullCount() === 0
   );
+}
+
+/**
+ * Phone and card numbers written as plain digits (13812345678) parse as numbers; a column most
+ * of whose values look like one is read as text instead, so it is masked like any other
+ * contact detail rather than kept, as a number, in the tables and the features.
+ */
+function looksContact(s: pl.Series): boolean {
+  const present = s.dropNulls().toArray() as string[];
+  let contact = 0;
+  for (const v of present) {
+    const { counts } = maskPii(v);
+    if (counts.phone + counts.card > 0) contact++;
+  }
+  return present.length > 0 && contact * 2 > present.length;
 }
 
 function looksNumeric(s: pl.Series, decimalComma: boolean): boolean {

@@ -10,20 +10,17 @@
 
 import type { AttributeSpec } from "../features/options.ts";
 import pl from "nodejs-polars";
-import { maskPii, type PiiCounts } from "../privacy.ts";
+import type { PiiCounts } from "../privacy.ts";
 import { experimentColumns, type LoadedConfig, type TableName } from "../config.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import type { StageResult, StageWarning, Tables } from "../types.ts";
 import { BATCH_ROWS } from "./_read_table.ts";
 import { releaseMemory } from "../memory.ts";
 import { TABLE_COLUMNS } from "./_types.ts";
-import {
-  type Checked,
-  type CheckedTable,
-  checkTable,
-  dropDuplicates,
-  orphanCheck,
-} from "./_table.ts";
+import { type CheckedTable, checkTable } from "./_table.ts";
+import { CUSTOMER_REJECTED, dropDuplicates, orphanCheck } from "./_keys.ts";
+import { concatQuarantine, countByReason } from "./_quarantine.ts";
+import { addMasks, anyMasked, describeMasks, maskFrame, noMasks, textColumns } from "./_mask.ts";
 
 /** Per table: rows read, kept, quarantined, and quarantined rows counted by reason. */
 export interface TableSummary {
@@ -32,8 +29,13 @@ export interface TableSummary {
   kept: number;
   quarantined: number;
   byReason: Record<string, number>;
-  /** Texts only: personal data masked as the table was read. */
-  masked?: PiiCounts;
+  /**
+   * Of the quarantined rows, those set aside only because their customer's own row was
+   * quarantined (a bad cell in customers.csv takes the customer's whole history with it).
+   */
+  customerRejected: number;
+  /** Personal data masked as the table was read (its rows and its quarantined rows). */
+  masked: PiiCounts;
 }
 
 /** What ingest returns. */
@@ -56,45 +58,46 @@ export interface IngestOptions {
   batchRows?: number;
 }
 
-const QUARANTINE_SCHEMA = {
-  table: pl.Utf8,
-  file: pl.Utf8,
-  line: pl.Int64,
-  column: pl.Utf8,
-  reason: pl.Utf8,
-  value: pl.Utf8,
-  record: pl.Utf8,
-};
-
-/**
- * E-mail addresses, phone numbers, links and card numbers are masked as texts are read, so no
- * artifact, cache or model downstream ever holds them (the text stage masks person names too).
- */
-function maskTexts(texts: pl.DataFrame): { texts: pl.DataFrame; masked: PiiCounts } {
-  const raw = texts.getColumn("text").toArray() as string[];
-  const masked: PiiCounts = { url: 0, email: 0, card: 0, phone: 0, mention: 0 };
-  const out = raw.map((t) => {
-    const m = maskPii(t);
-    for (const k of Object.keys(masked) as (keyof PiiCounts)[]) masked[k] += m.counts[k];
-    return m.text;
-  });
-  return { texts: texts.withColumns(pl.Series("text", out, pl.Utf8)), masked };
-}
-
-function summarize(c: Checked, files: string[], kept: number): TableSummary {
-  const byReason: Record<string, number> = {};
-  for (const q of c.quarantine) {
-    const r = String(q.reason);
-    byReason[r] = (byReason[r] ?? 0) + 1;
-  }
-  const quarantined = c.quarantine.length;
-  if (c.read !== kept + quarantined) {
+/** Summary of one table, with the accounting checked: read = kept + quarantined. */
+function summarize(c: CheckedTable, q: pl.DataFrame, kept: number): TableSummary {
+  const byReason = countByReason(q);
+  const files = c.raw.names;
+  if (c.read !== kept + q.height) {
     throw new Error(
       `Row accounting failed for ${files.join(", ")}: read ${c.read}, kept ${kept}, ` +
-        `quarantined ${quarantined}`,
+        `quarantined ${q.height}`,
     );
   }
-  return { files, read: c.read, kept, quarantined, byReason };
+  return {
+    files,
+    read: c.read,
+    kept,
+    quarantined: q.height,
+    byReason,
+    customerRejected: byReason[CUSTOMER_REJECTED] ?? 0,
+    masked: c.policy.masked,
+  };
+}
+
+/**
+ * A table none of whose rows survived is fatal: the run would go on with nothing to say about
+ * it. The message names the commonest reasons with an example value of each.
+ */
+function refuseEmpty(name: string, files: string[], s: TableSummary, q: pl.DataFrame): void {
+  if (s.kept > 0) return;
+  const reasons = Object.entries(s.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(
+    ([reason, n]) => {
+      const example = q.filter(pl.col("reason").eq(pl.lit(reason))).head(1).toRecords()[0];
+      const where = example?.column ? ` in '${example.column}'` : "";
+      const value = example?.value == null ? "" : `, e.g. ${JSON.stringify(example.value)}`;
+      return `${n} × ${reason}${where}${value}`;
+    },
+  );
+  throw new InputError(
+    `Cannot use ${files.join(", ")}: all ${s.read} rows of ${name} were quarantined (` +
+      `${reasons.join("; ")}); nothing is left to work with`,
+    { file: files[0] },
+  );
 }
 
 /**
@@ -185,21 +188,36 @@ export async function ingest(
 
   const tables: Partial<Tables> = {};
   const summary: Record<string, TableSummary> = {};
-  const quarantine: Record<string, unknown>[] = [];
+  const quarantine: pl.DataFrame[] = [];
   for (const name of names) {
     const c = checked.get(name);
     if (!c) continue;
     if (name !== "customers") {
-      c.frame = orphanCheck(c, name, ids);
+      c.frame = orphanCheck(c, name, ids, cust?.rejected);
       await releaseMemory();
     }
-    summary[name] = summarize(c, c.raw.names, c.frame.height);
-    quarantine.push(...c.quarantine);
-    if (c.quarantine.length > 0) {
+    const q = concatQuarantine(c.quarantine);
+    const s = summary[name] = summarize(c, q, c.frame.height);
+    refuseEmpty(name, c.raw.names, s, q);
+    quarantine.push(q);
+    if (s.quarantined > 0) {
+      const reasons = Object.entries(s.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3)
+        .map(([r, n]) => `${n} ${r}`).join(", ");
       warnings.push({
         stage: "ingest",
-        message: `${name}: ${c.quarantine.length} of ${c.read} rows quarantined`,
-        count: c.quarantine.length,
+        message: `${name}: ${s.quarantined} of ${s.read} rows quarantined (${reasons})`,
+        count: s.quarantined,
+      });
+    }
+    if (s.customerRejected > 0) {
+      const customers = q.filter(pl.col("reason").eq(pl.lit(CUSTOMER_REJECTED)))
+        .select(pl.col("record").str.jsonPathMatch("$.customer_id").nUnique().alias("n"))
+        .getColumn("n").get(0);
+      warnings.push({
+        stage: "ingest",
+        message: `${name}: ${s.customerRejected} rows set aside because their customer's own ` +
+          `row was quarantined (${customers} customers)`,
+        count: s.customerRejected,
       });
     }
   }
@@ -272,22 +290,34 @@ export async function ingest(
     const cols = TABLE_COLUMNS[name].filter((col) => c.source.has(col));
     tables[name] = c.frame.select(...cols);
   }
-  if (tables.texts) {
-    const { texts, masked } = maskTexts(tables.texts);
-    tables.texts = texts;
-    summary.texts.masked = masked;
-    const found = Object.entries(masked).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
-    if (found.length) {
+  // Personal data is masked in every text column but declared ids, before any stage sees it.
+  for (const name of names) {
+    const frame = tables[name];
+    if (!frame) continue;
+    const c = checked.get(name) ?? checked.get(customersConfig.derive!)!;
+    const ids = new Set(
+      frame.columns.filter((col) =>
+        col === "customer_id" || col === "order_id" || c.types.get(col) === "id"
+      ),
+    );
+    const counts = noMasks(), perColumn = new Map<string, PiiCounts>();
+    tables[name] = maskFrame(frame, textColumns(frame, ids), counts, perColumn);
+    if (name === "customers" && outcomes) {
+      outcomes = maskFrame(outcomes, textColumns(outcomes, ids), counts, perColumn);
+    }
+    const s = summary[name];
+    if (s) addMasks(s.masked, counts);
+    if (s && anyMasked(s.masked)) {
+      const where = [...perColumn.keys()].map((k) => `'${k}'`).join(", ");
       warnings.push({
         stage: "ingest",
-        message: `texts: personal data masked before any use (${found.join(", ")})`,
+        message: `${name}: personal data masked before any use (${describeMasks(s.masked)}` +
+          `${where ? ` in ${where}` : " in quarantined rows"})`,
       });
     }
   }
 
-  const qFrame = quarantine.length
-    ? pl.DataFrame(quarantine, { schema: QUARANTINE_SCHEMA })
-    : pl.DataFrame({}, { schema: QUARANTINE_SCHEMA });
+  const qFrame = concatQuarantine(quarantine);
   return {
     outputs: {
       tables: tables as Tables,

@@ -34,6 +34,11 @@ export interface CategoricalStep {
   levels: (string | null)[];
   /** Emit an "<column>=other" column for levels not kept (including unseen ones). */
   other: boolean;
+  /**
+   * Levels seen in fitting but not kept (they score as "other"), so that scoring can tell them
+   * from levels never seen at all. Absent in models fitted before it was recorded.
+   */
+  folded?: (string | null)[];
   weight: number;
 }
 
@@ -139,8 +144,23 @@ export function fitCategorical(
     group,
     levels: keep,
     other: keep.length < ranked.length,
+    folded: ranked.slice(maxLevels),
     weight,
   };
+}
+
+/**
+ * The values of `values` the step never saw in fitting, with how many rows hold each, most
+ * frequent first (ties by level). Null counts as the level "missing".
+ */
+export function unseenLevels(
+  step: CategoricalStep,
+  values: (string | null)[],
+): [level: string | null, rows: number][] {
+  const known = new Set<string | null>([...step.levels, ...(step.folded ?? [])]);
+  const counts = new Map<string | null, number>();
+  for (const v of values) if (!known.has(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
 }
 
 /** Writes a numeric step's output columns into `out` (row-major, `stride` columns). */

@@ -23,6 +23,7 @@ import {
   fitCategorical,
   fitNumeric,
   stepOutputs,
+  unseenLevels,
 } from "./_steps.ts";
 import { numericColumn, requireColumn, textColumn } from "./_util.ts";
 import { applyPca, fitPca, type PcaModel } from "../math/mod.ts";
@@ -175,6 +176,42 @@ export function applyMatrix(
   const x = transform(model.steps, inputColumns, features);
   if (!model.pca) return { matrix: x, ids };
   return { matrix: { ...applyPca(model.pca, x), columns: model.columns }, ids };
+}
+
+/** Levels of a categorical column the model never saw in fitting, with their row counts. */
+export interface UnseenLevels {
+  column: string;
+  levels: [level: string | null, rows: number][];
+  /** How those rows are encoded: the step's "other" column, or no column of the step at all. */
+  scoredAs: "other" | "no level";
+}
+
+/**
+ * The categorical columns of `features` holding levels the model never saw when it was fitted
+ * (scoring encodes them as "other", or as no level when the step has no "other" column).
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { fitMatrix, unseenLevelsOf } from "./matrix.ts";
+ * const train = pl.DataFrame({ customer_id: ["a", "b", "c"], plan: ["x", "y", "x"] });
+ * const model = fitMatrix(train, [
+ *   { name: "plan", description: "Plan", unit: "", kind: "categorical", group: "attribute" },
+ * ]);
+ * const seen = unseenLevelsOf(model, pl.DataFrame({ customer_id: ["d", "e"], plan: ["z", "x"] }));
+ * if (JSON.stringify(seen[0].levels) !== '[["z",1]]') throw new Error(JSON.stringify(seen));
+ * ```
+ */
+export function unseenLevelsOf(model: MatrixModel, features: pl.DataFrame): UnseenLevels[] {
+  const out: UnseenLevels[] = [];
+  for (const step of model.steps) {
+    if (step.kind !== "categorical" || !features.columns.includes(step.column)) continue;
+    const levels = unseenLevels(step, textColumn(features, step.column));
+    if (levels.length) {
+      out.push({ column: step.column, levels, scoredAs: step.other ? "other" : "no level" });
+    }
+  }
+  return out;
 }
 
 /**

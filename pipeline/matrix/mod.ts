@@ -25,5 +25,7 @@ export {
   type PcaModel,
   rawLevels,
   rawMatrix,
+  type UnseenLevels,
+  unseenLevelsOf,
   withTextFeatures,
 } from "./matrix.ts";

@@ -11,6 +11,7 @@ import type pl from "nodejs-polars";
 import { Buffer } from "node:buffer";
 import { type PngOptions, toPng } from "../charts/mod.ts";
 import type { StageWarning } from "../types.ts";
+import { maxOf } from "../math/mod.ts";
 
 /** The symbol the Deno Jupyter kernel looks up to display a value. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
@@ -218,7 +219,7 @@ function plainTable(
   footer: string,
 ): string {
   const cells = [columns, ...rows.map((r) => columns.map((c) => cell(r[c], maxChars).text))];
-  const widths = columns.map((_, j) => Math.max(...cells.map((line) => [...line[j]].length)));
+  const widths = columns.map((_, j) => maxOf(cells.map((line) => [...line[j]].length)));
   const lines = cells.map((line) =>
     line.map((t, j) => t + " ".repeat(widths[j] - [...t].length)).join("  ").trimEnd()
   );

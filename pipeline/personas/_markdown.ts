@@ -45,7 +45,12 @@ export function personasMarkdown(personas: readonly Persona[]): string {
     out.push(head.join(" · "), "", md(p.summary), "");
     if (p.value) out.push(md(valueSentence(p.value, s)), "");
     if (p.traits.length > 0) {
-      out.push(`**${L.traits}**`, "", ...p.traits.map((t) => `- ${md(upperFirst(t.text))}`), "");
+      out.push(
+        `**${L.traits}**`,
+        "",
+        p.traits.map((t) => `- ${md(upperFirst(t.text))}`).join("\n"),
+        "",
+      );
     }
     const facts: string[] = [];
     const fact = (label: string, text: string) => facts.push(`**${label}**${colon}${text}`);
@@ -79,13 +84,13 @@ export function personasMarkdown(personas: readonly Persona[]): string {
       if (v.entities && v.entities.length > 0) {
         lines.push(`${L.entities}${colon}${v.entities.map(md).join(comma)}`);
       }
-      out.push(...lines.map((l) => `- ${l}`), "");
+      out.push(lines.map((l) => `- ${l}`).join("\n"), "");
       if (v.quotes.length > 0) {
         out.push(v.quotes.map((q) => `> “${md(q)}”`).join("\n>\n"), "");
       }
     }
     if (p.actions.length > 0) {
-      out.push(`**${L.actions}**`, "", ...p.actions.map((a) => `- ${md(a)}`), "");
+      out.push(`**${L.actions}**`, "", p.actions.map((a) => `- ${md(a)}`).join("\n"), "");
     }
     if (p.kind === "segment") out.push(`**${L.trust}**${colon}${md(p.trust.text)}`, "");
     if (p.notes.length > 0) out.push(`_${L.notes}${colon}${p.notes.map(md).join(comma)}_`, "");

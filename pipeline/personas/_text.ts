@@ -23,6 +23,7 @@
 import { maskPii } from "../privacy.ts";
 import { guessLanguage, segmentWords } from "../text/mod.ts";
 import { cmp } from "./_traits.ts";
+import { maxOf } from "../math/mod.ts";
 
 /** One analysed text: a row of the text stage's per-text table, as a plain object. */
 export interface PersonaTextRow {
@@ -222,7 +223,7 @@ export function distinctiveWeights(
  * script come first when there are enough of them.
  */
 function topTerms(weights: readonly TermWeight[], k: number, language: string): string[] {
-  const docs = Math.max(0, ...weights.map((w) => w.docs));
+  const docs = maxOf(weights.map((w) => w.docs), 0);
   const minDocs = docs >= 5 ? 2 : 1;
   const ranked = weights.filter((w) => w.docs >= minDocs && !SINGLE_HAN.test(w.term))
     .sort((a, b) => b.weight - a.weight || cmp(a.term, b.term))

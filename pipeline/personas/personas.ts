@@ -229,7 +229,7 @@ export async function buildPersonas(
 
   if (o.writer === "llm") {
     const written = await writeSummaries(personas, o);
-    warnings.push(...written.warnings);
+    for (const w of written.warnings) warnings.push(w);
     written.summaries.forEach((text, i) => {
       if (text !== null) personas[i] = { ...personas[i], summary: text, writer: "llm" };
     });
@@ -383,14 +383,13 @@ function actionsOf(
     if (!best || x.valueIn / x.valueAll > best.valueIn / best.valueAll) byAction.set(kind, x);
   }
   const out = [...byAction.values()].map((x) => x.action!);
-  if (themed) out.push(...personaActions(themes, s, { negative }));
+  if (themed) { for (const a of personaActions(themes, s, { negative })) out.push(a); }
   const strong = generic.filter((t) => Math.abs(t.effect) >= o.minEffect);
-  out.push(
-    ...genericActions(strong.length ? strong : generic.slice(0, 1), o.language, max, {
-      // The themes speak for the product's own features; the rest only add what is specific.
-      specificOnly: themed,
-    }),
-  );
+  // The themes speak for the product's own features; the rest only add what is specific.
+  const extra = genericActions(strong.length ? strong : generic.slice(0, 1), o.language, max, {
+    specificOnly: themed,
+  });
+  for (const a of extra) out.push(a);
   const words = voice?.keywords ?? [];
   if (words.length > 0) {
     const list = words.slice(0, 3).join(o.language === "zh" ? "、" : ", ");

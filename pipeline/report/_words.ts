@@ -12,7 +12,8 @@ const EN = {
   contents: "Contents",
   overview: "Overview",
   overviewLede: "What went in: the data set, how many rows were read and kept, and what was " +
-    "set aside as unusable (quarantined) with the reason.",
+    "set aside as unusable (quarantined) with the reason, including rows set aside only because " +
+    "their customer's own row was.",
   warnings: "Warnings",
   fallback: "Fallback",
   noWarnings: "No warnings: every stage ran as configured.",
@@ -63,6 +64,7 @@ const EN = {
   table: "Table",
   read: "Read",
   kept: "Kept",
+  customerRejected: "Of which: customer rejected",
   reasons: "Main reasons",
   seconds: "s",
   valueTitle: "What the segments are worth",
@@ -169,7 +171,8 @@ const ZH: typeof EN = {
   title: "顾客分群与用户画像",
   contents: "目录",
   overview: "概览",
-  overviewLede: "输入了什么：数据集、读取和保留的行数，以及因无法使用而隔离的行及其原因。",
+  overviewLede:
+    "输入了什么：数据集、读取和保留的行数，以及因无法使用而隔离的行及其原因（包括仅因其顾客本身被隔离而隔离的行）。",
   warnings: "警告",
   fallback: "回退",
   noWarnings: "没有警告：每个阶段都按配置运行。",
@@ -216,6 +219,7 @@ const ZH: typeof EN = {
   table: "表",
   read: "读取",
   kept: "保留",
+  customerRejected: "其中：因顾客被隔离",
   reasons: "主要原因",
   seconds: "秒",
   valueTitle: "各分群的价值",

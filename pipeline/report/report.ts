@@ -58,6 +58,8 @@ export interface ReportTableSummary {
   read: number;
   kept: number;
   quarantined: number;
+  /** Of the quarantined rows, those set aside because their customer's own row was. */
+  customerRejected?: number;
   byReason?: Readonly<Record<string, number>>;
 }
 
@@ -382,6 +384,7 @@ function overview(inputs: ReportInputs, w: Words): string {
     [w.read]: t.read,
     [w.kept]: t.kept,
     [w.quarantined]: t.quarantined,
+    [w.customerRejected]: t.customerRejected ?? 0,
     [w.reasons]: Object.entries(t.byReason ?? {})
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 3)

@@ -152,7 +152,7 @@ export const chartsStageDef: Stage = {
       files[`${name}.svg`] = svg;
       const { png, warnings: missingFont } = toPng(svg);
       files[`${name}.png`] = png;
-      pngWarnings.push(...missingFont);
+      for (const w of missingFont) pngWarnings.push(w);
     }
     return {
       outputs: { charts: files },
@@ -226,9 +226,33 @@ export const reportStageDef: Stage = {
   },
 };
 
+/**
+ * The levels every categorical attribute took in training, so scoring can count the levels it
+ * never saw, in the columns that define the segments and in those that only describe them.
+ */
+function trainingLevels(features: pl.DataFrame, meta: FeatureMeta[]) {
+  const levels: Record<string, (string | null)[]> = {};
+  for (const m of meta) {
+    if (m.kind !== "categorical" || !features.columns.includes(m.name)) continue;
+    const values = features.getColumn(m.name).cast(pl.Utf8).unique().toArray() as (string | null)[];
+    levels[m.name] = values.sort((a, b) =>
+      a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0
+    );
+  }
+  return levels;
+}
+
 export const modelStageDef: Stage = {
   name: "model",
-  inputs: ["matrix_model", "classifier", "personas", "ingest_summary", "segments"],
+  inputs: [
+    "matrix_model",
+    "classifier",
+    "personas",
+    "ingest_summary",
+    "segments",
+    "features",
+    "feature_meta",
+  ],
   optional: ["text_model", "value"],
   outputs: [{ name: "model", kind: "json" }],
   code: ["score/mod.ts", "runner/_stages_output.ts"],
@@ -262,6 +286,7 @@ export const modelStageDef: Stage = {
       classifier: inputs.classifier as ClassifierModel,
       // The value models, when the data had orders: score values new customers with them.
       value: (inputs.value as ValueSummary | undefined)?.model ?? null,
+      levels: trainingLevels(inputs.features as pl.DataFrame, inputs.feature_meta as FeatureMeta[]),
       segments,
       trainedOn: {
         name: config.name,

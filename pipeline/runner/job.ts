@@ -7,12 +7,14 @@
  */
 
 import { createHash } from "node:crypto";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
+import { lockRunFolder } from "./_lock.ts";
 import { type RunOptions, runPipeline, type StageRecord, versions } from "./run.ts";
 import { STAGES } from "./stages.ts";
 import type { StageWarning } from "../types.ts";
-import { writeAtomic } from "./_artifacts.ts";
+import { artifactFile, writeAtomic } from "./_artifacts.ts";
 
 /** The run's record, written as manifest.json in the run folder. */
 export interface Manifest {
@@ -58,9 +60,55 @@ export function mergeWarnings(records: StageRecord[]): StageWarning[] {
   return [...seen.values()];
 }
 
-/** The folder a run writes to: `dir` when given, else runs/<config name>, resolved. */
+/**
+ * The files and folders a run writes at the top of its folder (the notebooks write their HTML
+ * into notebooks/ before the pipeline's first run there).
+ */
+function artifactNames(): string[] {
+  return STAGES.flatMap((s) => s.outputs.map((o) => artifactFile(o).split("/")[0]))
+    .flatMap((f) => [f, `${f}.json`]);
+}
+
+/** The folder every run folder and the run history live in (relative to the working folder). */
+export const RUNS_ROOT = "runs";
+
+/**
+ * The folder a run writes to: `dir` when given, else runs/<config name>, resolved. A run folder
+ * holds one run's artifacts and nothing else, so `dir` is refused when it is runs/ itself or a
+ * folder above it (the run would mix its artifacts with every other run's and the history),
+ * or a folder that already holds files a run does not write and no run (the repository, a data
+ * folder).
+ * Config names are plain names (checked when the config loads), so runs/<name> stays in runs/.
+ */
 export function runFolder(name: string, dir?: string): string {
-  return resolve(dir ?? join("runs", name));
+  const root = resolve(RUNS_ROOT);
+  const folder = resolve(dir ?? join(RUNS_ROOT, name));
+  if (folder === root || root.startsWith(folder.endsWith(sep) ? folder : folder + sep)) {
+    throw new InputError(
+      `The run folder ${dir} would be ${
+        folder === root ? "runs/ itself" : "a folder that holds runs/"
+      }, where every run and the run history live; choose a folder of its own, e.g. ` +
+        `--out ${join(RUNS_ROOT, name)}`,
+      { file: dir },
+    );
+  }
+  let entries: string[] = [];
+  try {
+    entries = [...Deno.readDirSync(folder)].map((e) => e.name);
+  } catch {
+    // Not there yet (it will be made) or not readable (the writable check will say so).
+  }
+  const ours = new Set([".state", "manifest.json", "notebooks", ...artifactNames()]);
+  const previousRun = entries.includes(".state") || entries.includes("manifest.json");
+  if (!previousRun && entries.some((e) => !ours.has(e))) {
+    throw new InputError(
+      `The run folder ${folder} already holds other files (${entries.slice(0, 3).join(", ")}${
+        entries.length > 3 ? ", …" : ""
+      }) and no run; choose an empty or new folder with --out`,
+      { file: folder },
+    );
+  }
+  return folder;
 }
 
 /**
@@ -115,6 +163,20 @@ export async function runJob(
 ): Promise<Manifest> {
   const loaded = typeof config === "string" ? await loadConfig(config) : config;
   const runDir = runFolder(loaded.config.name, options.runDir);
+  // Held from the first stage to the manifest, so no other run writes in between.
+  const lock = await lockRunFolder(runDir, { wait: options.wait, onWait: options.onWait });
+  try {
+    return await runLocked(loaded, runDir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  loaded: LoadedConfig,
+  runDir: string,
+  options: JobOptions,
+): Promise<Manifest> {
   const started = new Date();
   const t0 = performance.now();
   const { records, fileHashes } = await runPipeline(STAGES, loaded, { ...options, runDir });

@@ -6,7 +6,15 @@
  * @module
  */
 
-export { artifactExists, type ArtifactSpec, loadArtifact } from "./_artifacts.ts";
+export {
+  artifactExists,
+  type ArtifactSpec,
+  loadArtifact,
+  writeCsvFile,
+  writeParquetFile,
+} from "./_artifacts.ts";
+export { csvSafe, csvUnsafe } from "./_csv.ts";
+export { lockRunFolder, type RunLock } from "./_lock.ts";
 export {
   configFile,
   type JobOptions,
@@ -14,6 +22,7 @@ export {
   mergeWarnings,
   runFolder,
   runJob,
+  RUNS_ROOT,
 } from "./job.ts";
 export {
   buildGraph,

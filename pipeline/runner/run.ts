@@ -1,26 +1,33 @@
 /**
  * The runner: a small table of stages (name, inputs, outputs, function), checked when built, run
  * in order with every output persisted as an artifact of the run. A stage is skipped when the
- * hash of its inputs, options and code is unchanged since it last completed (like DVC), so a rerun
- * resumes after a crash and a rerun with nothing changed does no work.
+ * hash of its inputs, options and code is unchanged since it last completed (like DVC) and every
+ * file it wrote still has the sha-256 recorded when it was written, so a rerun resumes after a
+ * crash, a rerun with nothing changed does no work, and a damaged artifact is rebuilt. A run
+ * holds its folder's lock from before the first stage to the end (see _lock.ts).
  *
  * @module
  */
 
-import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { join } from "node:path";
 import type { LoadedConfig } from "../config.ts";
-import { didYouMean } from "../errors.ts";
+import { InputError } from "../errors.ts";
 import { peakRssMb, releaseMemory, resetPeakRss } from "../memory.ts";
 import type { StageWarning } from "../types.ts";
 import {
-  artifactExists,
   type ArtifactSpec,
   loadArtifact,
   saveArtifact,
+  staleReason,
+  sweepTemporaryFiles,
   writeAtomic,
+  type WrittenFiles,
 } from "./_artifacts.ts";
+import { lockRunFolder } from "./_lock.ts";
+import { codeClosure, codeHash, fileHash, inputHash, sha, versions } from "./_hashes.ts";
+import { buildGraph, selectRange } from "./_graph.ts";
+
+export { buildGraph, codeClosure, fileHash, versions };
 
 /** What a stage sees besides its inputs. */
 export interface StageContext {
@@ -74,56 +81,6 @@ export interface Stage {
   run(inputs: Record<string, unknown>, ctx: StageContext): Promise<StageRun> | StageRun;
 }
 
-/** A stage table checked for duplicate names and outputs, unknown inputs and cycles. */
-export function buildGraph(stages: Stage[]): Stage[] {
-  const names = new Set<string>();
-  const producer = new Map<string, string>();
-  for (const s of stages) {
-    if (names.has(s.name)) throw new TypeError(`Stage '${s.name}' is defined twice`);
-    names.add(s.name);
-    for (const o of s.outputs) {
-      const other = producer.get(o.name);
-      if (other) {
-        throw new TypeError(
-          `Output '${o.name}' is produced by both '${other}' and '${s.name}'`,
-        );
-      }
-      producer.set(o.name, s.name);
-    }
-  }
-  for (const s of stages) {
-    for (const i of [...s.inputs, ...(s.optional ?? [])]) {
-      if (!producer.has(i)) {
-        throw new TypeError(
-          `Stage '${s.name}' needs input '${i}', which no stage produces${
-            didYouMean(i, producer.keys())
-          }`,
-        );
-      }
-    }
-  }
-  // Order topologically (stable: table order among ready stages); a leftover means a cycle.
-  const ordered: Stage[] = [];
-  const done = new Set<string>();
-  const pending = [...stages];
-  while (pending.length) {
-    const k = pending.findIndex((s) =>
-      [...s.inputs, ...(s.optional ?? [])].every((i) => done.has(producer.get(i)!))
-    );
-    if (k < 0) {
-      throw new TypeError(
-        `The stages ${
-          pending.map((s) => `'${s.name}'`).join(", ")
-        } form a cycle through their inputs`,
-      );
-    }
-    const [s] = pending.splice(k, 1);
-    ordered.push(s);
-    done.add(s.name);
-  }
-  return ordered;
-}
-
 /** Options of {@link runPipeline}. */
 export interface RunOptions {
   runDir: string;
@@ -135,6 +92,10 @@ export interface RunOptions {
   progress?: (stage: string, label: string) => (done: number, total: number) => void;
   /** Called when a stage starts, is skipped or finishes. */
   onStage?: (event: StageEvent) => void;
+  /** Wait for a run folder another run holds instead of refusing. @default false */
+  wait?: boolean;
+  /** Told when the run starts waiting for the folder, with who holds it. */
+  onWait?: (holder: string) => void;
 }
 
 export interface StageEvent {
@@ -155,95 +116,30 @@ export interface StageRecord {
   reason?: string;
   warnings: StageWarning[];
   metrics?: Record<string, unknown>;
-}
-
-const repoDir = dirname(dirname(dirname(fromFileUrl(import.meta.url))));
-
-/** Deno's version and the npm packages pinned in deno.lock. */
-export function versions(): Record<string, string> {
-  const out: Record<string, string> = {
-    deno: Deno.version.deno,
-    v8: Deno.version.v8,
-    typescript: Deno.version.typescript,
-  };
-  try {
-    const lock = JSON.parse(Deno.readTextFileSync(join(repoDir, "deno.lock")));
-    for (const spec of lock.specifiers ? Object.keys(lock.specifiers) : []) {
-      const m = spec.match(/^npm:(@?[^@]+)@/);
-      if (m) out[m[1]] = lock.specifiers[spec];
-    }
-  } catch {
-    out.lock = "deno.lock not found";
-  }
-  return out;
-}
-
-const sha = (s: string | Uint8Array) => createHash("sha256").update(s).digest("hex");
-const pipelineDir = dirname(dirname(fromFileUrl(import.meta.url)));
-
-const LOCAL_IMPORT = /(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+\.ts)["']/g;
-
-/**
- * The stage's modules and every pipeline module they import, transitively: editing any code a
- * stage runs changes its version, with no list to keep up to date by hand. The stage-table
- * modules (stages.ts, _stages_*.ts) count as text only: they import every stage, and following
- * them would tie each stage's version to all the others' code.
- */
-export function codeClosure(entries: string[]): string[] {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    if (file.startsWith("runner/")) return;
-    const text = Deno.readTextFileSync(join(pipelineDir, file));
-    for (const m of text.matchAll(LOCAL_IMPORT)) {
-      const target = join(dirname(file), m[1]);
-      if (!target.startsWith("..")) visit(target);
-    }
-  };
-  entries.forEach(visit);
-  return [...seen].sort();
-}
-
-function codeHash(files: string[]): string {
-  return sha(
-    codeClosure(files).map((f) => `${f}\u0000${Deno.readTextFileSync(join(pipelineDir, f))}`)
-      .join("\u0000"),
-  );
-}
-
-/** sha-256 of a file, streamed. */
-export async function fileHash(path: string): Promise<string> {
-  const h = createHash("sha256");
-  using f = await Deno.open(path);
-  for await (const chunk of f.readable) h.update(chunk);
-  return h.digest("hex");
+  /**
+   * Every file the stage wrote (relative to the run folder) with its sha-256 at writing: the
+   * stage is reused only while its files still match.
+   */
+  outputs?: WrittenFiles;
 }
 
 function stateFile(runDir: string, stage: string): string {
   return join(runDir, ".state", `${stage}.json`);
 }
 
-function readState(runDir: string, stage: string): StageRecord | undefined {
+/** The stage's last committed record; `unreadable` when the file is there but not JSON. */
+function readState(runDir: string, stage: string): StageRecord | "unreadable" | undefined {
+  let text: string;
   try {
-    return JSON.parse(Deno.readTextFileSync(stateFile(runDir, stage)));
+    text = Deno.readTextFileSync(stateFile(runDir, stage));
   } catch {
     return undefined;
   }
-}
-
-function selectRange(stages: Stage[], from?: string, until?: string): Set<string> {
-  const names = stages.map((s) => s.name);
-  for (const n of [from, until]) {
-    if (n !== undefined && !names.includes(n)) {
-      throw new TypeError(
-        `Unknown stage '${n}'${didYouMean(n, names)}; stages: ${names.join(", ")}`,
-      );
-    }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return "unreadable";
   }
-  const a = from ? names.indexOf(from) : 0;
-  const b = until ? names.indexOf(until) : names.length - 1;
-  return new Set(names.slice(a, b + 1));
 }
 
 /**
@@ -256,6 +152,23 @@ export async function runPipeline(
   options: RunOptions,
 ): Promise<{ records: StageRecord[]; fileHashes: Record<string, string> }> {
   const stages = buildGraph(stageTable);
+  selectRange(stages, options.from, options.until);
+  // The folder is checked writable and locked before any work; a killed run's temporary files
+  // are swept while no other run can be writing here.
+  const lock = await lockRunFolder(options.runDir, { wait: options.wait, onWait: options.onWait });
+  try {
+    sweepTemporaryFiles(options.runDir);
+    return await runLocked(stages, loaded, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  stages: Stage[],
+  loaded: LoadedConfig,
+  options: RunOptions,
+): Promise<{ records: StageRecord[]; fileHashes: Record<string, string> }> {
   const selected = selectRange(stages, options.from, options.until);
   const producer = new Map<string, Stage>();
   for (const s of stages) for (const o of s.outputs) producer.set(o.name, s);
@@ -306,7 +219,7 @@ export async function runPipeline(
       continue;
     }
     const files = stage.files?.(loaded) ?? [];
-    for (const f of files) fileHashes[f] ??= await fileHash(f);
+    for (const f of files) fileHashes[f] ??= await inputHash(f, loaded);
     const optional = (stage.optional ?? []).filter((i) => hashes.has(i));
     const hash = sha(JSON.stringify({
       options: stage.options(loaded),
@@ -315,25 +228,49 @@ export async function runPipeline(
       inputs: [...stage.inputs, ...optional].map((i) => [i, hashes.get(i)]),
       files: files.map((f) => fileHashes[f]),
     }));
-    const previous = readState(options.runDir, stage.name);
-    const fresh = previous?.hash === hash &&
-      stage.outputs.every((o) => artifactExists(options.runDir, o));
+    const state = readState(options.runDir, stage.name);
+    const previous = state === "unreadable" ? undefined : state;
+    // Reused only when its inputs, options and code hash the same and every file it wrote is
+    // still the one it wrote; otherwise it reruns and says why.
+    const stale = state === "unreadable"
+      ? `its record .state/${stage.name}.json is unreadable`
+      : previous === undefined
+      ? undefined
+      : previous.hash !== hash
+      ? "its inputs, options or code changed"
+      : staleReason(options.runDir, stage.outputs, previous.outputs);
+    const fresh = previous !== undefined && stale === undefined;
     if (!selected.has(stage.name) || (fresh && !options.force)) {
       if (!fresh) {
+        // --from promises the stages before it are done; running on without them would skip
+        // every selected stage for want of inputs and report success having done nothing.
+        if (options.from && k < stages.findIndex((s) => s.name === options.from)) {
+          throw new InputError(
+            `--from ${options.from} needs the stages before it complete in ${options.runDir}, ` +
+              `but '${stage.name}' ${
+                stale ? `is not reusable (${stale})` : "has not run there"
+              }; run without --from first`,
+            { file: options.runDir },
+          );
+        }
         records.push({
           name: stage.name,
           status: "not selected",
-          reason: "outside --from/--until and not run before with these inputs",
+          reason: `outside --from/--until and ${
+            stale ? `not reusable: ${stale}` : "not run before"
+          }`,
           warnings: [],
         });
         continue;
       }
       for (const o of stage.outputs) hashes.set(o.name, `${hash}:${o.name}`);
-      records.push({ ...previous!, status: "cached" });
+      const { reason: _ranBecause, ...kept } = previous!;
+      records.push({ ...kept, status: "cached" });
       options.onStage?.({ stage: stage.name, status: "cached" });
       continue;
     }
-    options.onStage?.({ stage: stage.name, status: "start" });
+    const reason = options.force && fresh ? "--force" : stale;
+    options.onStage?.({ stage: stage.name, status: "start", reason });
     const t0 = performance.now();
     const inputs = Object.fromEntries([...stage.inputs, ...optional].map((i) => [i, input(i)]));
     const ctx: StageContext = {
@@ -364,11 +301,12 @@ export async function runPipeline(
       forget(k);
       continue;
     }
+    const written: WrittenFiles = {};
     for (const o of stage.outputs) {
       if (!(o.name in result.outputs)) {
         throw new Error(`Stage '${stage.name}' did not return its output '${o.name}'`);
       }
-      saveArtifact(options.runDir, o, result.outputs[o.name]);
+      Object.assign(written, saveArtifact(options.runDir, o, result.outputs[o.name]));
       values.set(o.name, result.outputs[o.name]);
       hashes.set(o.name, `${hash}:${o.name}`);
     }
@@ -379,13 +317,15 @@ export async function runPipeline(
       hash,
       seconds,
       peakRssMb: measured ? peakRssMb() : undefined,
+      ...(reason ? { reason } : {}),
       warnings: result.warnings,
       metrics: result.metrics,
+      outputs: written,
     };
     // The state file is the commit point: written only after every output is in place.
     writeAtomic(stateFile(options.runDir, stage.name), JSON.stringify(record, null, 1));
     records.push(record);
-    options.onStage?.({ stage: stage.name, status: "ran", seconds });
+    options.onStage?.({ stage: stage.name, status: "ran", seconds, reason });
     forget(k);
   }
   return { records, fileHashes };

@@ -12,7 +12,7 @@ import { POOLED_NAME, POOLED_SEGMENT } from "../privacy.ts";
 import { type ClassifierModel, predictProba } from "../classify/mod.ts";
 import { didYouMean, InputError } from "../errors.ts";
 import { type AttributeSpec, buildFeatures, type FeaturesOptions } from "../features/mod.ts";
-import { applyMatrix, type MatrixModel } from "../matrix/mod.ts";
+import { applyMatrix, type MatrixModel, unseenLevelsOf } from "../matrix/mod.ts";
 import { applyText, type TextModel, type TextOptions } from "../text/mod.ts";
 import type { StageResult, StageWarning, Tables } from "../types.ts";
 import { customerValue, summarizeOrders, type ValueModel } from "../value/mod.ts";
@@ -29,6 +29,11 @@ export interface ScoringModel {
   classifier: ClassifierModel;
   /** The fitted value models (BG/NBD, Gamma-Gamma, CLV settings); null when the run had no orders. */
   value?: ValueModel | null;
+  /**
+   * The levels each categorical feature took in training (absent in models written before it was
+   * recorded): scoring counts the levels it never saw.
+   */
+  levels?: Record<string, (string | null)[]>;
   /**
    * Segment numbers and the persona names they were given; `pooled` marks segments below the
    * privacy minimum, which scores show only together, as one pooled segment.
@@ -53,9 +58,84 @@ function missingColumns(model: MatrixModel, columns: string[]): string[] {
 }
 
 /**
+ * The model's numeric attributes must be numbers in the new data too. A column that ingest read
+ * as text (every value "n/a", say) would otherwise become all-missing and be imputed silently:
+ * refused, with examples. A numeric column with no value at all is only a warning.
+ */
+function checkAttributes(model: ScoringModel, tables: Tables, warnings: StageWarning[]): void {
+  const customers = tables.customers;
+  for (const a of model.features.attributes) {
+    if (a.kind !== "numeric" || !customers.columns.includes(a.name)) continue;
+    const column = customers.getColumn(a.name);
+    const dtype = String(column.dtype);
+    const numeric = /^DataType\((U?Int\d+|Float\d+|Bool|Boolean|Date|Datetime.*)\)$/.test(dtype);
+    if (!numeric) {
+      const examples = (column.cast(pl.Utf8).dropNulls().unique().head(3).toArray() as string[])
+        .map((v) => JSON.stringify(v)).join(", ");
+      throw new InputError(
+        `Column '${a.name}' of customers must hold numbers, as when the model was fitted, but ` +
+          `its values are text (e.g. ${examples}); fix the column or declare its type`,
+        { column: a.name },
+      );
+    }
+    if (column.nullCount() === column.length && column.length > 0) {
+      warnings.push({
+        stage: "score",
+        message: `Column '${a.name}' has no values: every customer is scored with the ` +
+          `training median`,
+      });
+    }
+  }
+}
+
+/**
+ * A warning per categorical column with levels the model never saw, with their counts: those of
+ * the matrix (which score as "other" or as no level) and those that only describe segments.
+ */
+function unseenWarnings(model: ScoringModel, features: pl.DataFrame): StageWarning[] {
+  const found = unseenLevelsOf(model.matrix, features).map((u) => ({
+    ...u,
+    effect: u.scoredAs === "other"
+      ? "scored as the column's 'other' level"
+      : "scored as having none of its levels",
+  }));
+  const inMatrix = new Set(model.matrix.steps.map((s) => s.column));
+  for (const [column, known] of Object.entries(model.levels ?? {})) {
+    if (inMatrix.has(column) || !features.columns.includes(column)) continue;
+    const seen = new Set(known);
+    const counts = new Map<string | null, number>();
+    for (const v of features.getColumn(column).cast(pl.Utf8).toArray() as (string | null)[]) {
+      if (!seen.has(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    if (counts.size === 0) continue;
+    found.push({
+      column,
+      levels: [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))),
+      scoredAs: "no level",
+      effect: "the column only describes segments, so their segment is unaffected",
+    });
+  }
+  return found.map((u) => {
+    const rows = u.levels.reduce((a, [, n]) => a + n, 0);
+    const shown = u.levels.slice(0, 5).map(([l, n]) =>
+      `${l === null ? "(missing)" : `'${l}'`} ×${n}`
+    );
+    const more = u.levels.length > 5 ? `, and ${u.levels.length - 5} more` : "";
+    return {
+      stage: "score",
+      message: `Column '${u.column}': ${rows} customer${rows > 1 ? "s have" : " has"} ` +
+        `${u.levels.length} level${u.levels.length > 1 ? "s" : ""} the model never saw ` +
+        `(${shown.join(", ")}${more}); ${u.effect}`,
+      count: rows,
+    };
+  });
+}
+
+/**
  * Assigns each customer of `tables` to a segment with the fitted pipeline. Data whose features
- * do not match the model's (a missing or renamed column) is refused with an {@link InputError}
- * naming every such column.
+ * do not match the model's (a missing or renamed column, text where the model read numbers) is
+ * refused with an {@link InputError} naming every such column; categorical levels the model
+ * never saw are scored and counted in a warning per column.
  *
  * @returns customer_id, segment, segment_name, probability, and p_<segment> per segment; with
  *   value models also expected_purchases, p_alive, expected_spend and clv (null for customers
@@ -110,8 +190,9 @@ export async function score(
     throw new TypeError("Not a Personae scoring model: expected kind 'personae.scoring'");
   }
   const warnings: StageWarning[] = [];
+  checkAttributes(model, tables, warnings);
   const built = buildFeatures(tables, { ...model.features, referenceDate: options.referenceDate });
-  warnings.push(...built.warnings);
+  for (const w of built.warnings) warnings.push(w);
   let features = built.outputs.features;
   if (model.text) {
     if (!tables.texts) {
@@ -123,7 +204,7 @@ export async function score(
       ...model.text.options,
       ...options.text,
     });
-    warnings.push(...text.warnings);
+    for (const w of text.warnings) warnings.push(w);
     features = features.join(text.outputs.features, { on: "customer_id", how: "left" });
   }
   const missing = missingColumns(model.matrix, features.columns);
@@ -136,6 +217,7 @@ export async function score(
       }`,
     );
   }
+  for (const w of unseenWarnings(model, features)) warnings.push(w);
   const { matrix, ids } = applyMatrix(model.matrix, features);
   const { proba, classes } = predictProba(model.classifier, matrix);
   const k = classes.length;

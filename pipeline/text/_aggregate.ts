@@ -9,6 +9,7 @@ import type { Entity } from "./_entities.ts";
 import type { SparseRows } from "./_tfidf.ts";
 import { topTerms } from "./_tfidf.ts";
 import type { Matrix } from "../types.ts";
+import { maxOf } from "../math/mod.ts";
 
 /**
  * The polarity of a sentiment label in [-1, 1]: negative −1, neutral 0, positive +1 (by name,
@@ -86,7 +87,7 @@ export function recencyWeights(ts: readonly (number | null)[], halfLifeDays: num
   const w = new Float64Array(ts.length).fill(1);
   const dated = ts.filter((t): t is number => t !== null);
   if (halfLifeDays === null || dated.length === 0) return w;
-  const latest = Math.max(...dated), halfLife = halfLifeDays * 86_400_000;
+  const latest = maxOf(dated), halfLife = halfLifeDays * 86_400_000;
   let smallest = 1;
   ts.forEach((t, i) => {
     if (t === null) return;

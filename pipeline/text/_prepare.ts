@@ -88,7 +88,7 @@ export function prepareTexts(
       list.sort((a, b) => (millis[b] ?? -Infinity) - (millis[a] ?? -Infinity) || a - b);
     }
     capped += Math.max(0, list.length - options.maxTextsPerCustomer);
-    kept.push(...list.slice(0, options.maxTextsPerCustomer));
+    for (const t of list.slice(0, options.maxTextsPerCustomer)) kept.push(t);
   }
   kept.sort((a, b) => a - b);
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { maxOf } from "../../pipeline/math/mod.ts";
+
 /** One line of the benchmark table. Times in seconds; ratio = personae / baseline. */
 export interface BenchRow {
   bench: string;
@@ -74,7 +76,7 @@ export function formatTable(rows: BenchRow[]): string {
       }`,
     r.quality ? Object.entries(r.quality).map(([k, v]) => `${k}=${v}`).join(" ") : "",
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const widths = head.map((h, i) => maxOf(body.map((b) => b[i].length), h.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }

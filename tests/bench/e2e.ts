@@ -17,6 +17,7 @@ import type { BenchRow } from "./_bench.ts";
 import { exists, formatTable } from "./_bench.ts";
 import { generate } from "../../data/generate.ts";
 import type { Manifest } from "../../pipeline/runner/job.ts";
+import { maxOf } from "../../pipeline/math/mod.ts";
 
 const repo = new URL("../../", import.meta.url).pathname;
 
@@ -42,7 +43,7 @@ async function runChild(config: string, runDir: string): Promise<{ m: Manifest; 
       "run",
       "-A",
       "--v8-flags=--expose-gc",
-      join(repo, "pipeline/cli.ts"),
+      join(repo, "pipeline/cli/main.ts"),
       "run",
       "--config",
       config,
@@ -61,7 +62,7 @@ async function runChild(config: string, runDir: string): Promise<{ m: Manifest; 
   // The runner resets the kernel's peak counter before each stage, and time(1) reads that same
   // counter: the run's peak is the largest of the stages' peaks and what time saw last.
   const stagePeaks = m.stages.map((s) => s.peakRssMb ?? 0);
-  return { m, rss: Math.max(rssKb / 1024, ...stagePeaks) };
+  return { m, rss: maxOf(stagePeaks, rssKb / 1024) };
 }
 
 /** Rows of the table: one per stage and size, plus the whole run per size. */

@@ -15,7 +15,7 @@
 
 import type { BenchRow } from "./_bench.ts";
 
-const BENCHES = ["features", "cluster", "classify", "text", "value", "e2e"] as const;
+const BENCHES = ["features", "cluster", "classify", "text", "value", "cache", "e2e"] as const;
 type Bench = typeof BENCHES[number];
 
 function childArgs(name: Bench, values: { sizes?: string; customers?: string }): string[] {
@@ -53,7 +53,7 @@ export async function runBenches(
       stderr: "inherit",
     }).output();
     if (!child.success) throw new Error(`Benchmark '${name}' failed (exit ${child.code})`);
-    rows.push(...JSON.parse(await Deno.readTextFile(out)));
+    for (const r of JSON.parse(await Deno.readTextFile(out))) rows.push(r);
   }
   return rows;
 }

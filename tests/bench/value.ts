@@ -12,7 +12,7 @@
  */
 
 import { fileURLToPath as fromFileUrl } from "node:url";
-import { type Rng, rng } from "../../pipeline/math/mod.ts";
+import { maxOf, type Rng, rng } from "../../pipeline/math/mod.ts";
 import { fitBgNbd, fitGammaGamma } from "../../pipeline/value/mod.ts";
 import { type BenchRow, formatTable, peakRssMb, runPython } from "./_bench.ts";
 
@@ -130,7 +130,7 @@ type Fit = { seconds: number; params: Record<string, number>; ll: number; iterat
 
 /** Largest relative difference between the two sides' parameters. */
 const maxRelDiff = (a: Record<string, number>, b: Record<string, number>) =>
-  Math.max(...Object.keys(a).map((k) => Math.abs(a[k] - b[k]) / Math.abs(b[k])));
+  maxOf(Object.keys(a).map((k) => Math.abs(a[k] - b[k]) / Math.abs(b[k])));
 const sig = (v: number) => Number(v.toPrecision(6));
 
 /** Simulates, fits on both sides and returns the table rows. */
