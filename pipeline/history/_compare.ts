@@ -210,7 +210,19 @@ export function maxWeightMatching(weights: readonly (readonly number[])[]): numb
   return match;
 }
 
-/** The best one-to-one matching of A's segments to B's (pairs sharing no customer left out). */
+/**
+ * The best one-to-one matching of A's segments to B's (pairs sharing no customer left out).
+ *
+ * @example
+ * ```ts
+ * import { matchSegments } from "./_compare.ts";
+ * // B renumbered A's segments: 0 became 1 and 1 became 0, with one customer moving.
+ * const pairs = matchSegments({ a: [0, 1], b: [0, 1], counts: [[1, 9], [7, 0]] });
+ * if (JSON.stringify(pairs) !== '[{"a":0,"b":1,"customers":9},{"a":1,"b":0,"customers":7}]') {
+ *   throw new Error(JSON.stringify(pairs));
+ * }
+ * ```
+ */
 export function matchSegments(t: Transition): SegmentMatch[] {
   const match = maxWeightMatching(t.counts);
   return match.flatMap((j, i) =>
@@ -283,6 +295,14 @@ export function isTiming(metric: string): boolean {
  * The order of run B's segments as transition columns: each one matched to a segment of A in
  * the order of A's rows (so the matched pairs run down the diagonal), then B's unmatched
  * segments in ascending order.
+ *
+ * @example
+ * ```ts
+ * import { columnOrder } from "./_compare.ts";
+ * const t = { a: [0, 1], b: [0, 1, 2], counts: [[0, 8, 1], [6, 0, 2]] };
+ * const order = columnOrder(t, [{ a: 0, b: 1, customers: 8 }, { a: 1, b: 0, customers: 6 }]);
+ * if (order.join() !== "1,0,2") throw new Error(order.join());
+ * ```
  */
 export function columnOrder(t: Transition, matching: readonly SegmentMatch[]): number[] {
   const matched = t.a.flatMap((s) => matching.filter((m) => m.a === s).map((m) => m.b));
