@@ -100,6 +100,8 @@ Deno.test("a successful run exits 0; --until stops after a stage and --from reru
     classify: "cached",
     importance: "cached",
     evaluate: "skipped",
+    experiment: "skipped",
+    value: "cached",
     personas: "ran",
     charts: "ran",
     report: "ran",
@@ -119,10 +121,23 @@ Deno.test("score writes the CSV it is given and a Parquet file beside it, exit 0
     ),
   );
   const table = pl.readCSV(csv, { inferSchemaLength: 0 });
-  deepStrictEqual(table.columns, ["customer_id", "segment", "segment_name", "probability"]);
+  // The sample has orders, so the run's value models give each new customer a value too.
+  const value = ["expected_purchases", "p_alive", "expected_spend", "clv"];
+  deepStrictEqual(table.columns, [
+    "customer_id",
+    "segment",
+    "segment_name",
+    "probability",
+    ...value,
+  ]);
   const parquet = pl.readParquet(join(run, "new", "scores.parquet"));
-  deepStrictEqual(parquet.columns.slice(0, 4), table.columns);
-  ok(parquet.columns.slice(4).every((c) => /^p_(\d+|pooled)$/.test(c)), parquet.columns.join());
+  deepStrictEqual(parquet.columns.slice(0, 4), table.columns.slice(0, 4));
+  const rest = parquet.columns.slice(4);
+  ok(value.every((c) => rest.includes(c)), parquet.columns.join());
+  ok(
+    rest.filter((c) => !value.includes(c)).every((c) => /^p_(\d+|pooled)$/.test(c)),
+    parquet.columns.join(),
+  );
   deepStrictEqual(
     parquet.getColumn("customer_id").toArray(),
     table.getColumn("customer_id").toArray(),
@@ -133,7 +148,9 @@ Deno.test("score writes the CSV it is given and a Parquet file beside it, exit 0
   const p = parquet.getColumn("probability").toArray() as number[];
   ok(p.every((v) => v > 0 && v <= 1));
   const sums = parquet.select(
-    pl.sumHorizontal(parquet.columns.slice(4).map((c) => pl.col(c))).alias("s"),
+    pl.sumHorizontal(rest.filter((c) => /^p_(\d+|pooled)$/.test(c)).map((c) => pl.col(c))).alias(
+      "s",
+    ),
   ).getColumn("s").toArray() as number[];
   ok(sums.every((s) => Math.abs(s - 1) < 1e-9), "each customer's probabilities sum to 1");
 });

@@ -181,6 +181,8 @@ async function checkWithScipy(o: EvaluateOutputs): Promise<void> {
   // Method → its label column, and the prefix its rate rows name segments with.
   const columns: Record<string, [string, string]> = { Personae: ["segment", ""] };
   if (labels.columns.includes("rfm_segment")) columns.RFM = ["rfm_segment", ""];
+  const equalK = o.comparison.find((c) => c.method.startsWith("RFM (k ="));
+  if (equalK && labels.columns.includes("rfm_band")) columns[equalK.method] = ["rfm_band", ""];
   if (labels.columns.includes("raw_kmeans_segment")) {
     columns["Raw K-Means"] = ["raw_kmeans_segment", "Cluster "];
   }

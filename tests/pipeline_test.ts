@@ -28,7 +28,7 @@ function truthAri(runDir: string): number {
 /** A figure the README states ("ARI ≈ 0.97"): the tests hold the product to it. */
 function readmeFigure(label: string): number {
   const readme = Deno.readTextFileSync(new URL("../README.md", import.meta.url));
-  const m = readme.match(new RegExp(`${label} ≈ (\\d\\.\\d+)`));
+  const m = readme.match(new RegExp(`${label}\\s+≈\\s+(\\d\\.\\d+)`));
   if (!m) throw new Error(`The README states no '${label} ≈' figure`);
   return Number(m[1]);
 }
