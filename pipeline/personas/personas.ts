@@ -290,6 +290,10 @@ function describe(
     traits.push(asTrait(level));
   }
   const themed = rankThemes(themes).length > 0;
+  // A theme too weak to name the segment ("mainstream") leaves the name to its traits.
+  const themedName = themed && personaName(themes, s) !== s.names.mainstream
+    ? personaName(themes, s)
+    : null;
   const voice = voices?.get(seg.segment) ?? null;
   const negative = voice?.sentiment != null && voice.overallSentiment != null &&
     (voice.sentiment < 0 || voice.sentiment < voice.overallSentiment - 0.2);
@@ -311,7 +315,7 @@ function describe(
     id: `segment-${seg.segment}`,
     kind: "segment",
     segments: [seg.segment],
-    name: themed ? personaName(themes, s) : withMood(
+    name: themedName ?? withMood(
       generic.length > 0
         ? genericName(generic, 2, o.language)
         : keywordName(voice?.keywords ?? [], 2, o.language),
