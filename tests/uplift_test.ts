@@ -4,6 +4,7 @@
  * scipy as an oracle for the intervals, tests and adjustments, invariants and bad input.
  */
 
+import { assertClose, assertThrows } from "./_assert.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import pl from "nodejs-polars";
 import { InputError } from "../pipeline/errors.ts";
@@ -29,25 +30,6 @@ const HILLSTROM = fromFileUrl(
   new URL("../../shared/datasets/hillstrom-email/hillstrom.csv", import.meta.url),
 );
 const ZIPS = ["Surburban", "Urban", "Rural"];
-
-function assertClose(actual: number | null, expected: number, tol: number, what: string): void {
-  if (actual === null || !(Math.abs(actual - expected) <= tol)) {
-    throw new Error(`${what}: expected ${expected} ± ${tol}, got ${actual}`);
-  }
-}
-
-function assertThrows(fn: () => unknown, cls: new (...a: never[]) => Error, pattern: RegExp) {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof cls)) throw new Error(`Expected ${cls.name}, got ${e}`);
-    if (!pattern.test((e as Error).message)) {
-      throw new Error(`Message ${JSON.stringify((e as Error).message)} does not match ${pattern}`);
-    }
-    return;
-  }
-  throw new Error(`Expected ${cls.name} matching ${pattern}, nothing was thrown`);
-}
 
 /** Hillstrom with its treatment column renamed `arm` and zip_code as segments 0, 1, 2. */
 function hillstrom(): pl.DataFrame {

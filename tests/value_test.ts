@@ -4,6 +4,7 @@
  * the raw log, holdout checks, CLV invariants, special functions against scipy, and bad input.
  */
 
+import { assertClose, assertThrows } from "./_assert.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import pl from "nodejs-polars";
 import { InputError } from "../pipeline/errors.ts";
@@ -26,25 +27,6 @@ import { findTools } from "./_tools.ts";
 
 const DIR = fromFileUrl(new URL("../../shared/datasets/cdnow-sample", import.meta.url));
 const BTYD = { r: 0.2425982, alpha: 4.4136842, a: 0.7929899, b: 2.4261667 };
-
-function assertClose(actual: number, expected: number, tol: number, what: string): void {
-  if (!(Math.abs(actual - expected) <= tol)) {
-    throw new Error(`${what}: expected ${expected} ± ${tol}, got ${actual}`);
-  }
-}
-
-function assertThrows(fn: () => unknown, cls: new (...a: never[]) => Error, pattern: RegExp) {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof cls)) throw new Error(`Expected ${cls.name}, got ${e}`);
-    if (!pattern.test((e as Error).message)) {
-      throw new Error(`Message ${JSON.stringify((e as Error).message)} does not match ${pattern}`);
-    }
-    return;
-  }
-  throw new Error(`Expected ${cls.name} matching ${pattern}, nothing was thrown`);
-}
 
 /** The raw log as an orders frame: sample id as customer id, the yyyymmdd date, dollars. */
 function cdnowOrders(): pl.DataFrame {

@@ -125,9 +125,10 @@ export function genericTraits(
     const label = (o.language === "zh" ? zhFeatureLabel(column) : null) ?? meta.label ??
       lowerFirst(meta.description.split(": ")[0]);
     const kind = r.kind ?? "numeric";
-    const known = KNOWN_ROLES[roleOf(meta).kind];
+    const featureRole = roleOf(meta);
+    const known = KNOWN_ROLES[featureRole.kind];
     const role = meta.role ?? known?.role;
-    const subject = roleOf(meta).level ??
+    const subject = featureRole.level ??
       (role === "category" ? label.replace(/^spend on /, "") : undefined);
     const inverted = known?.inverted === true || (role === "age" && /birth/i.test(label));
     if (kind === "level") {

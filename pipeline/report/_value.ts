@@ -9,74 +9,35 @@
 import type { Persona } from "../personas/mod.ts";
 import { formatNumber, formatPercent } from "../personas/mod.ts";
 import { POOLED_SEGMENT } from "../privacy.ts";
+import type { ExperimentOutputs } from "../evaluate/mod.ts";
+import type { ArmComparison } from "../uplift/mod.ts";
+import type { HoldoutSummary, ValueSummary } from "../value/mod.ts";
 import { escapeHtml as h, tableHtml } from "./_html.ts";
 import type { reportWords } from "./_words.ts";
 
 type Words = ReturnType<typeof reportWords>;
 
-/** What the report shows of the value stage's summary (`value.json` fits). */
-export interface ReportValue {
-  horizon: number;
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
-  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; customers: number };
-  frequencySpendCorrelation: number;
-  total: { customers: number; value: number; meanValue: number };
-  bySegment: { segment: number; customers: number; meanValue: number; share: number }[];
-  holdout: {
-    from: string;
-    to: string;
-    weeks: number;
-    customers: number;
-    predictedRepeatTransactions: number;
-    actualRepeatTransactions: number;
-    naiveRepeatTransactions: number;
-    mae: number;
-    maeNaive: number;
-    byFrequency: {
-      frequency: string;
-      customers: number;
-      actual: number;
-      expected: number;
-      naive: number;
-    }[];
-  } | null;
-}
+/** What the report shows of the value stage's summary (`value.json`). */
+export type ReportValue =
+  & Pick<
+    ValueSummary,
+    "horizon" | "bgnbd" | "gammaGamma" | "frequencySpendCorrelation" | "total" | "bySegment"
+  >
+  & { holdout: Omit<HoldoutSummary, "tracking"> | null };
 
 /** One arm against control (overall when `segment` is absent), as `uplift.json` gives it. */
-export interface ReportEffect {
+export type ReportEffect = Omit<ArmComparison, "control"> & {
   segment?: number;
-  arm: string;
-  outcome: string;
-  n: number;
-  nControl: number;
-  mean: number;
-  meanControl: number;
-  difference: number;
-  ciLow: number | null;
-  ciHigh: number | null;
-  relativeLift: number | null;
-  pValue: number | null;
   pAdjusted?: number | null;
-  method: string;
-}
+};
 
 /** What the report shows of the experiment stage's output (`uplift.json`). */
-export interface ReportUplift {
-  control: string;
-  confidence: number;
-  adjust: string;
-  overall: ReportEffect[];
-  bySegment: ReportEffect[];
-  heterogeneity: {
-    arm: string;
-    outcome: string;
-    q: number | null;
-    df: number;
-    pValue: number | null;
-    i2: number | null;
-  }[];
-  recommendations: { segment: number; outcome: string; arm: string | null; reason: string }[];
-}
+export type ReportUplift =
+  & Pick<
+    ExperimentOutputs,
+    "control" | "confidence" | "adjust" | "heterogeneity" | "recommendations"
+  >
+  & { overall: ReportEffect[]; bySegment: ReportEffect[] };
 
 /** Segment names as the personas give them (the pooled small segments under "other"). */
 export function segmentNamer(personas: readonly Persona[]): (segment: number) => string {
